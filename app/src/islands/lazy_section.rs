@@ -1,0 +1,147 @@
+//! One island for every medium/low section: a placeholder that keeps the section's final
+//! height, watches its own visibility, fetches the server-rendered section through
+//! [`report_section`] when it is due, and shows a skeleton, the content, or the failure with
+//! a Retry button.
+//!
+//! Medium sections are due when their head comes within 200 px of the viewport (threshold
+//! 0.1); low ones only when the head is in the viewport. Either kind also loads as soon as
+//! any part of it is actually visible (a reader who jumps past the head still gets it).
+
+use leptos::{html, prelude::*};
+
+use crate::dto::{Priority, SectionHtml};
+use crate::error::AppError;
+
+/// Fetches one section of a report, rendered to HTML on the server (cache first).
+/// Unknown report or section → 404 and nothing cached.
+#[server(prefix = "/api/fn", endpoint = "report_section")]
+pub async fn report_section(report_id: String, section_id: String) -> Result<SectionHtml, AppError> {
+    use self::ssr::*;
+    lazy_section_html(&report_id, &section_id)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::sections::lazy_section_html;
+}
+
+#[derive(Clone, PartialEq)]
+enum State {
+    Waiting,
+    Loading,
+    Loaded(String),
+    Failed(String),
+}
+
+#[island]
+pub fn LazySection(report_id: String, section_id: String, title: String, priority: Priority) -> impl IntoView {
+    let state = RwSignal::new(State::Waiting);
+    let head = NodeRef::<html::Div>::new();
+    let root = NodeRef::<html::Div>::new();
+    let href = format!("/reports/{report_id}/sections/{section_id}");
+
+    let load = {
+        let (report_id, section_id) = (report_id.clone(), section_id.clone());
+        move || {
+            if matches!(state.get_untracked(), State::Loading | State::Loaded(_)) {
+                return;
+            }
+            state.set(State::Loading);
+            let (report_id, section_id) = (report_id.clone(), section_id.clone());
+            leptos::task::spawn_local(async move {
+                match report_section(report_id, section_id).await {
+                    Ok(section) => {
+                        state.set(State::Loaded(section.html));
+                        super::progress::mark_loaded();
+                    }
+                    Err(e) => state.set(State::Failed(e.to_string())),
+                }
+            });
+        }
+    };
+
+    #[cfg(feature = "hydrate")]
+    {
+        let load = load.clone();
+        Effect::new(move |_| {
+            let (Some(head_el), Some(root_el)) = (head.get(), root.get()) else {
+                return;
+            };
+            let (margin, threshold) = match priority {
+                Priority::Medium => ("200px 0px", 0.1),
+                _ => ("0px", 0.0),
+            };
+            let l = load.clone();
+            let near = super::observer::when_visible(&head_el, margin, threshold, move || l());
+            let l = load.clone();
+            super::observer::when_visible(&root_el, "0px", 0.0, move || {
+                if let Some(o) = &near {
+                    o.disconnect();
+                }
+                l()
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&head, priority);
+
+    let retry = move |_| {
+        state.set(State::Waiting);
+        load();
+    };
+
+    view! {
+        <div class="lazy" node_ref=root data-state=move || state_name(&state.get())>
+            <div class="lazy-head" node_ref=head aria-hidden="true"></div>
+            {move || match state.get() {
+                State::Waiting => {
+                    view! {
+                        <div class="placeholder">
+                            <p class="placeholder-text">"Loading " {title.clone()} "…"</p>
+                            <a class="placeholder-link" href=href.clone()>
+                                "Open “" {title.clone()} "” on its own page"
+                            </a>
+                        </div>
+                    }
+                        .into_any()
+                }
+                State::Loading => view! { <Skeleton /> }.into_any(),
+                State::Loaded(html) => view! { <div class="lazy-content" inner_html=html></div> }.into_any(),
+                State::Failed(error) => {
+                    view! {
+                        <div class="lazy-failed" role="alert">
+                            <p class="failed-title">"Failed to load " {title.clone()}</p>
+                            <p class="failed-error">{error}</p>
+                            <button type="button" class="button" on:click=retry.clone()>
+                                "Retry"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+fn state_name(s: &State) -> &'static str {
+    match s {
+        State::Waiting => "waiting",
+        State::Loading => "loading",
+        State::Loaded(_) => "loaded",
+        State::Failed(_) => "failed",
+    }
+}
+
+#[component]
+fn Skeleton() -> impl IntoView {
+    view! {
+        <div class="skeleton" aria-busy="true" aria-label="Loading">
+            <span class="skeleton-line"></span>
+            <span class="skeleton-line"></span>
+            <span class="skeleton-line short"></span>
+        </div>
+    }
+}

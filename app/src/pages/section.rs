@@ -1,0 +1,104 @@
+//! `/reports/{id}/sections/{section}` — one section on its own page, rendered on the
+//! server: where the lazy placeholders link to when JavaScript is off. Editors can edit a
+//! custom section's Markdown here.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+
+use super::{awaited, param, query};
+use crate::components::{Breadcrumbs, Layout};
+use crate::dto::{Role, SectionKind};
+use crate::error::AppError;
+use crate::sections::{body_class, render_section};
+use crate::services::{RequestCtx, SectionContent, SectionView};
+use crate::url::escape as url_escape;
+
+/// Saves a custom section's Markdown (plain form post) and redirects back to the section.
+/// A stale `base_version` is refused (someone else saved first) and nothing is lost: the
+/// page shows the error and the current text.
+#[server(prefix = "/api/fn", endpoint = "edit_section")]
+pub async fn edit_section(
+    report_id: String,
+    section_id: String,
+    base_version: u32,
+    content: String,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::with_role(Role::Editor).map_err(AppError::respond)?;
+    let page = format!(
+        "/reports/{}/sections/{}",
+        url_escape(&report_id),
+        url_escape(&section_id)
+    );
+    let result = ctx
+        .services
+        .edit_section(&ctx.principal, &report_id, &section_id, base_version, content)
+        .await;
+    match result {
+        Ok(_) => {
+            leptos_axum::redirect(&page);
+            Ok(())
+        }
+        Err(e) => {
+            leptos_axum::redirect(&format!("{page}?error={}", url_escape(&e.to_string())));
+            Err(e)
+        }
+    }
+}
+
+#[component]
+pub fn SectionPage() -> impl IntoView {
+    let (id, section) = (param("id"), param("section"));
+    let error = query("error");
+    view! {
+        <Layout>
+            {awaited(move |ctx| async move {
+                let view = ctx.services.section(&id, &section).await?;
+                let can_edit = ctx.principal.can(Role::Editor) && view.section.kind == SectionKind::Custom;
+                Ok(view! { <SectionBody view can_edit error /> }.into_any())
+            })}
+        </Layout>
+    }
+}
+
+#[component]
+fn SectionBody(view: SectionView, can_edit: bool, error: Option<String>) -> impl IntoView {
+    let SectionView {
+        outline,
+        section,
+        content,
+    } = view;
+    let markdown = match &content {
+        SectionContent::Custom { markdown, .. } => Some(markdown.clone()),
+        _ => None,
+    };
+    view! {
+        <Title text=format!("{} — {}", section.title, outline.title) />
+        <Breadcrumbs items=vec![
+            ("Portfolio".into(), Some("/".into())),
+            (outline.project_name.clone(), Some(format!("/projects/{}", outline.project_id))),
+            (outline.title.clone(), Some(format!("/reports/{}", outline.id))),
+            (section.title.clone(), None),
+        ] />
+        <article class=format!("report-section standalone kind-{}", section.kind)>
+            <h1>{section.title.clone()}</h1>
+            <p class="meta">"Section version " {section.version}</p>
+            <div class=body_class(&section)>{render_section(&outline, &content)}</div>
+        </article>
+        {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+        {(can_edit)
+            .then(|| {
+                view! {
+                    <form class="panel edit-form" method="post" action=EditSection::PATH>
+                        <h2>"Edit this section"</h2>
+                        <input type="hidden" name="report_id" value=outline.id.clone() />
+                        <input type="hidden" name="section_id" value=section.id.clone() />
+                        <input type="hidden" name="base_version" value=section.version.to_string() />
+                        <label for="content">"Markdown"</label>
+                        <textarea id="content" name="content" rows="14">{markdown.unwrap_or_default()}</textarea>
+                        <button type="submit" class="button primary">"Save"</button>
+                    </form>
+                }
+            })}
+    }
+}

@@ -1,0 +1,77 @@
+//! Errors of the engine: validation failures that name the field and the rule, and the
+//! typed refusals of the computations (bad iteration counts, periods outside the project).
+
+use serde::{Deserialize, Serialize};
+
+/// One broken rule: `field` is a path into the input (`work_packages[3].duration`), `rule`
+/// says what was expected and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub rule: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+/// Every broken rule of one input, so a user can fix a file in one pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn single(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self(vec![FieldError::new(field, rule)])
+    }
+}
+
+impl std::fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        write!(f, "{}", parts.join("; "))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Why a computation refused its input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    Invalid(#[from] ValidationErrors),
+    #[error("iterations: must be between 1000 and 1000000 (got {0})")]
+    Iterations(u64),
+    #[error("period: {period} is before the project start ({start})")]
+    PeriodBeforeStart { period: String, start: String },
+    #[error("period: {period} is after next month ({latest})")]
+    PeriodTooLate { period: String, latest: String },
+}
+
+impl EngineError {
+    /// The field a client should fix, for the 422 body.
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            Self::Invalid(v) => v.0.clone(),
+            other => vec![FieldError::new(self.field_name(), other.to_string())],
+        }
+    }
+
+    fn field_name(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "input",
+            Self::Iterations(_) => "iterations",
+            Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => "period",
+        }
+    }
+}

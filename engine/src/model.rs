@@ -1,0 +1,533 @@
+//! The project input model of SPEC §1.1 and its domain newtypes.
+//!
+//! Field-level rules (a slug, a period, a non-negative amount, an ordered three-point
+//! estimate) live in the newtypes and run while deserialising, so the error carries the
+//! JSON path. Rules that span items (unique ids, known predecessors, no cycles) run in
+//! [`Project::validate`]. A [`Project`] obtained from [`Project::from_json`] has passed both.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::error::{FieldError, ValidationErrors};
+
+/// A project's short slug: 1–40 of `a-z`, `0-9`, `-`, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProjectId(String);
+
+impl ProjectId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok_len = !s.is_empty() && s.len() <= 40;
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok_len && ok_chars && !s.starts_with('-') {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!(
+                "must be a slug of 1-40 characters a-z, 0-9 and '-' (got {s:?})"
+            ))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ProjectId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+impl From<ProjectId> for String {
+    fn from(id: ProjectId) -> String {
+        id.0
+    }
+}
+impl fmt::Display for ProjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A reporting month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Period {
+    year: i32,
+    month: u32,
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let err = || format!("must be a month written YYYY-MM (got {s:?})");
+        let (y, m) = s.split_once('-').ok_or_else(err)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(err());
+        }
+        let year: i32 = y.parse().map_err(|_| err())?;
+        let month: u32 = m.parse().map_err(|_| err())?;
+        Self::new(year, month).ok_or_else(err)
+    }
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Self { year, month })
+    }
+    pub fn of(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+    pub fn year(self) -> i32 {
+        self.year
+    }
+    pub fn month(self) -> u32 {
+        self.month
+    }
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+    pub fn prev(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+    /// Whole months from `self` to `later` (0 when equal, negative when `later` is earlier).
+    pub fn months_until(self, later: Period) -> i32 {
+        (later.year - self.year) * 12 + later.month as i32 - self.month as i32
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+impl From<Period> for String {
+    fn from(p: Period) -> String {
+        p.to_string()
+    }
+}
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// An ISO 4217 code: three upper-case letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency(String);
+
+impl Currency {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(s))
+        } else {
+            Err(format!("must be an ISO 4217 code such as EUR (got {s:?})"))
+        }
+    }
+}
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.0
+    }
+}
+
+/// A finite amount ≥ 0 (money, hours).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Amount(f64);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0.0);
+    pub fn new(v: f64) -> Result<Self, String> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(Self(v))
+        } else {
+            Err(format!("must be a number >= 0 (got {v})"))
+        }
+    }
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+impl TryFrom<f64> for Amount {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        Self::new(v)
+    }
+}
+impl From<Amount> for f64 {
+    fn from(a: Amount) -> f64 {
+        a.0
+    }
+}
+
+/// A probability in `[0, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Probability(f64);
+
+impl Probability {
+    pub fn new(v: f64) -> Result<Self, String> {
+        if (0.0..=1.0).contains(&v) {
+            Ok(Self(v))
+        } else {
+            Err(format!("must be between 0 and 1 (got {v})"))
+        }
+    }
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+impl TryFrom<f64> for Probability {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        Self::new(v)
+    }
+}
+impl From<Probability> for f64 {
+    fn from(p: Probability) -> f64 {
+        p.0
+    }
+}
+
+/// A percentage in `[0, 100]`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Percent(f64);
+
+impl Percent {
+    pub fn new(v: f64) -> Result<Self, String> {
+        if (0.0..=100.0).contains(&v) {
+            Ok(Self(v))
+        } else {
+            Err(format!("must be between 0 and 100 (got {v})"))
+        }
+    }
+    pub fn get(self) -> f64 {
+        self.0
+    }
+    pub fn fraction(self) -> f64 {
+        self.0 / 100.0
+    }
+}
+impl TryFrom<f64> for Percent {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        Self::new(v)
+    }
+}
+impl From<Percent> for f64 {
+    fn from(p: Percent) -> f64 {
+        p.0
+    }
+}
+
+/// A three-point estimate, `optimistic ≤ most_likely ≤ pessimistic`, all finite and ≥ 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawThreePoint", into = "RawThreePoint")]
+pub struct ThreePoint {
+    optimistic: f64,
+    most_likely: f64,
+    pessimistic: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RawThreePoint {
+    optimistic: f64,
+    most_likely: f64,
+    pessimistic: f64,
+}
+
+impl ThreePoint {
+    pub fn new(optimistic: f64, most_likely: f64, pessimistic: f64) -> Result<Self, String> {
+        for (name, v) in [
+            ("optimistic", optimistic),
+            ("most_likely", most_likely),
+            ("pessimistic", pessimistic),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                return Err(format!("{name} must be a number >= 0 (got {v})"));
+            }
+        }
+        if optimistic > most_likely {
+            return Err(format!(
+                "optimistic > most_likely ({optimistic} > {most_likely}); need optimistic <= most_likely <= pessimistic"
+            ));
+        }
+        if most_likely > pessimistic {
+            return Err(format!(
+                "most_likely > pessimistic ({most_likely} > {pessimistic}); need optimistic <= most_likely <= pessimistic"
+            ));
+        }
+        Ok(Self {
+            optimistic,
+            most_likely,
+            pessimistic,
+        })
+    }
+    /// A certain value (all three points equal).
+    pub fn exact(v: f64) -> Result<Self, String> {
+        Self::new(v, v, v)
+    }
+    pub fn optimistic(&self) -> f64 {
+        self.optimistic
+    }
+    pub fn most_likely(&self) -> f64 {
+        self.most_likely
+    }
+    pub fn pessimistic(&self) -> f64 {
+        self.pessimistic
+    }
+}
+impl TryFrom<RawThreePoint> for ThreePoint {
+    type Error = String;
+    fn try_from(r: RawThreePoint) -> Result<Self, String> {
+        Self::new(r.optimistic, r.most_likely, r.pessimistic)
+    }
+}
+impl From<ThreePoint> for RawThreePoint {
+    fn from(t: ThreePoint) -> Self {
+        Self {
+            optimistic: t.optimistic,
+            most_likely: t.most_likely,
+            pessimistic: t.pessimistic,
+        }
+    }
+}
+
+/// How three-point estimates are sampled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    Triangular,
+    #[default]
+    Pert,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskCategory {
+    Budget,
+    Schedule,
+    Resource,
+    Technical,
+    External,
+    Quality,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskStatus {
+    Open,
+    Mitigated,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneStatus {
+    Planned,
+    InProgress,
+    Completed,
+    Missed,
+}
+
+impl MilestoneStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Missed => "missed",
+        }
+    }
+}
+
+/// A node of the schedule network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkPackage {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub predecessors: Vec<String>,
+    /// Working days.
+    pub duration: ThreePoint,
+    pub cost: ThreePoint,
+    #[serde(default)]
+    pub percent_complete: Percent,
+    #[serde(default)]
+    pub actual_start: Option<NaiveDate>,
+    #[serde(default)]
+    pub actual_finish: Option<NaiveDate>,
+    /// Cost booked so far; when complete this is the fixed final cost.
+    #[serde(default)]
+    pub actual_cost: Option<Amount>,
+}
+
+impl WorkPackage {
+    pub fn is_complete(&self) -> bool {
+        self.actual_finish.is_some() || self.percent_complete.get() >= 100.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    pub category: RiskCategory,
+    pub probability: Probability,
+    pub cost_impact: ThreePoint,
+    /// Working days of delay added to each affected work package.
+    pub schedule_impact: ThreePoint,
+    #[serde(default)]
+    pub affects: Vec<String>,
+    pub status: RiskStatus,
+    #[serde(default)]
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub name: String,
+    pub baseline: NaiveDate,
+    pub forecast: NaiveDate,
+    pub status: MilestoneStatus,
+}
+
+/// Cumulative figures to the end of `period`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub period: Period,
+    pub pv: Amount,
+    pub ev: Amount,
+    pub ac: Amount,
+    pub capacity_hours: Amount,
+    pub allocated_hours: Amount,
+    #[serde(default)]
+    pub headcount: u32,
+    #[serde(default)]
+    pub defects_open: u32,
+    #[serde(default)]
+    pub defects_closed: u32,
+    #[serde(default)]
+    pub stakeholder_satisfaction: Option<f64>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// A project with its network, risks, milestones and monthly snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub id: ProjectId,
+    pub name: String,
+    pub code: String,
+    #[serde(default)]
+    pub manager: String,
+    #[serde(default)]
+    pub sponsor: String,
+    pub currency: Currency,
+    pub start: NaiveDate,
+    pub baseline_finish: NaiveDate,
+    pub bac: Amount,
+    /// Budget held for risks; insights compare risk exposure with what remains of it.
+    #[serde(default)]
+    pub contingency: Option<Amount>,
+    #[serde(default)]
+    pub estimate: Distribution,
+    pub work_packages: Vec<WorkPackage>,
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl Project {
+    /// Parses and validates an import document. Structural errors carry the JSON path;
+    /// all cross-item rules are checked and reported together.
+    pub fn from_json(bytes: &[u8]) -> Result<Project, ValidationErrors> {
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        let mut project: Project = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { "$".to_owned() } else { path };
+            ValidationErrors(vec![FieldError::new(
+                field,
+                clean_serde_message(&e.inner().to_string()),
+            )])
+        })?;
+        project.validate()?;
+        project.snapshots.sort_by_key(|s| s.period);
+        Ok(project)
+    }
+
+    /// Checks the rules that span items; see [`crate::validate`].
+    pub fn validate(&self) -> Result<(), ValidationErrors> {
+        crate::validate::project(self)
+    }
+
+    /// The snapshot of `period`, if one was recorded.
+    pub fn snapshot(&self, period: Period) -> Option<&Snapshot> {
+        self.snapshots.iter().find(|s| s.period == period)
+    }
+
+    /// Snapshots up to and including `period`, oldest first.
+    pub fn history(&self, period: Period) -> Vec<&Snapshot> {
+        let mut v: Vec<&Snapshot> = self.snapshots.iter().filter(|s| s.period <= period).collect();
+        v.sort_by_key(|s| s.period);
+        v
+    }
+
+    pub fn start_period(&self) -> Period {
+        Period::of(self.start)
+    }
+}
+
+/// serde's messages end with "at line 1 column 42"; the path already says where.
+fn clean_serde_message(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}

@@ -1,0 +1,82 @@
+//! Metric samples: what one recorded value looks like, in the shared sample window and as
+//! returned to callers, plus the per-name [`Series`] facts (unit, threshold) resolved once.
+//!
+//! Timings per operation are `ops`' business; this module is the all-metrics-together window.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Threshold, Thresholds, Unit};
+use crate::window::Stamped;
+
+/// One recorded value, as returned by [`crate::Monitor::recent_metrics`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSample {
+    pub name: String,
+    pub value: f64,
+    pub unit: Unit,
+    /// When it was recorded, unix milliseconds.
+    pub at_ms: u64,
+}
+
+/// Everything about a metric name that does not change per sample. Interned so the hot path
+/// does one map lookup and no allocation, and the threshold is not looked up again.
+#[derive(Debug)]
+pub(crate) struct Series {
+    pub(crate) name: String,
+    pub(crate) unit: Unit,
+    pub(crate) threshold: Option<Threshold>,
+}
+
+impl Series {
+    pub(crate) fn new(name: &str, thresholds: &Thresholds) -> Self {
+        let threshold = thresholds.get(name).copied();
+        let unit = threshold.map_or_else(|| Unit::for_metric(name), |t| t.unit);
+        Self {
+            name: name.to_owned(),
+            unit,
+            threshold,
+        }
+    }
+}
+
+/// A sample as held in the window: the series is shared, not copied.
+#[derive(Debug, Clone)]
+pub(crate) struct Sample {
+    pub(crate) series: Arc<Series>,
+    pub(crate) value: f64,
+    pub(crate) at_ms: u64,
+}
+
+impl Stamped for Sample {
+    fn at_ms(&self) -> u64 {
+        self.at_ms
+    }
+}
+
+impl Sample {
+    pub(crate) fn to_public(&self) -> MetricSample {
+        MetricSample {
+            name: self.series.name.clone(),
+            value: self.value,
+            unit: self.series.unit,
+            at_ms: self.at_ms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_takes_unit_from_threshold_then_from_name() {
+        let thresholds = Thresholds::default();
+        let hit_rate = Series::new("cache_hit_rate", &thresholds);
+        assert_eq!(hit_rate.unit, Unit::Percent);
+        assert!(hit_rate.threshold.is_some());
+        let other = Series::new("export_time", &thresholds);
+        assert_eq!((other.unit, other.threshold), (Unit::Ms, None));
+    }
+}

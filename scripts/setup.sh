@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One-time, idempotent machine set-up for building and testing PMR. Every step checks
+# first and skips what is already there, so a second run takes seconds. Nothing is
+# downloaded from outside rustup, crates.io, npm and Debian's apt.
+#   scripts/setup.sh          what `make run` needs
+#   scripts/setup.sh --test   plus Chromium and redis-server for the tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# 1. The WASM target for the islands bundle.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock.
+want_wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have_wb=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have_wb" != "$want_wb" ]; then
+    say "installing wasm-bindgen-cli $want_wb (about 2 minutes, once)"
+    # Not --locked: its own lockfile pins crates this mirror may not have.
+    cargo install wasm-bindgen-cli --version "$want_wb" --force
+fi
+
+# 3. Debian packages: Chromium for Playwright, redis-server for the cache tests.
+if $want_test; then
+    missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing ${missing[*]} from apt"
+        sudo_cmd=""
+        [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+        $sudo_cmd apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+fi
+
+# 4. end2end's npm packages: Playwright (no browser download) and binaryen's wasm-opt.
+stamp=end2end/node_modules/.installed-lock
+if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
+    say "installing end2end npm packages"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    cp end2end/package-lock.json "$stamp"
+fi

@@ -1,0 +1,352 @@
+//! The section cache (SPEC §2): cache-aside through Redis with a TTL per key kind, single
+//! flight for concurrent misses, early refresh near expiry, exact invalidation, and an
+//! in-process fallback that keeps serving while Redis is down.
+//!
+//! Backend choice is one flag: `redis_up`. Any failed Redis call clears it (logged once) and
+//! the memory cache serves; a background loop retries Redis and, before setting the flag
+//! again, replays the invalidations made meanwhile, so Redis never serves a value that was
+//! invalidated while it was away.
+
+mod envelope;
+mod flight;
+mod keys;
+mod memory;
+mod redis_backend;
+mod stats;
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{de::DeserializeOwned, Serialize};
+
+pub use keys::{Key, Kind, Pattern};
+pub use stats::{Backend, CacheStats};
+
+use self::flight::Flights;
+use self::memory::Memory;
+use self::redis_backend::RedisBackend;
+use self::stats::Counters;
+use crate::config::CacheConfig;
+use crate::error::{Error, Result};
+
+#[derive(Clone)]
+pub struct Cache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: CacheConfig,
+    redis: Option<Arc<RedisBackend>>,
+    redis_up: AtomicBool,
+    memory: Memory,
+    flights: Flights,
+    /// Invalidations made while Redis was down, replayed before it is used again.
+    missed: Mutex<Vec<Pattern>>,
+    counters: Counters,
+}
+
+impl Cache {
+    /// Builds the cache and, when a Redis URL is configured, tries it once; never fails —
+    /// an unreachable Redis means the memory cache serves until it comes back.
+    pub async fn start(config: CacheConfig, redis_url: Option<&str>, registry: &prometheus::Registry) -> Self {
+        let redis = redis_url.and_then(|url| {
+            RedisBackend::new(url, config.redis_timeout, config.key_prefix.clone())
+                .map_err(|e| tracing::warn!(error = %e, "REDIS_URL is not usable; using the in-process cache"))
+                .ok()
+        });
+        let cache = Self {
+            inner: Arc::new(Inner {
+                memory: Memory::new(config.memory_capacity),
+                config,
+                redis,
+                redis_up: AtomicBool::new(false),
+                flights: Flights::default(),
+                missed: Mutex::new(Vec::new()),
+                counters: Counters::new(registry),
+            }),
+        };
+        if let Some(redis) = &cache.inner.redis {
+            match redis.connect().await {
+                Ok(()) => {
+                    cache.inner.redis_up.store(true, Ordering::SeqCst);
+                    tracing::info!("cache: using Redis");
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cache: Redis unreachable at start; serving from the in-process cache")
+                }
+            }
+        }
+        cache
+    }
+
+    /// Retries a down Redis every `reconnect_interval` until `shutdown` fires.
+    pub fn spawn_reconnect_loop(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        let Some(redis) = self.inner.redis.clone() else { return };
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(cache.inner.config.reconnect_interval);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = shutdown.changed() => return,
+                }
+                if !cache.inner.redis_up.load(Ordering::SeqCst) {
+                    cache.try_recover(&redis).await;
+                }
+            }
+        });
+    }
+
+    async fn try_recover(&self, redis: &RedisBackend) {
+        if redis.connect().await.is_err() {
+            return;
+        }
+        let missed: Vec<Pattern> = std::mem::take(&mut *lock(&self.inner.missed));
+        if let Err(e) = redis.delete(&missed).await {
+            lock(&self.inner.missed).extend(missed);
+            tracing::debug!(error = %e, "cache: Redis answered but replaying invalidations failed");
+            return;
+        }
+        // Values cached in memory meanwhile would go stale unseen once Redis serves again.
+        self.inner.memory.clear();
+        self.inner.redis_up.store(true, Ordering::SeqCst);
+        tracing::info!(replayed = missed.len(), "cache: Redis is back; using it again");
+    }
+
+    fn mark_down(&self, error: &redis_backend::RedisDown) {
+        self.inner.counters.error();
+        if self.inner.redis_up.swap(false, Ordering::SeqCst) {
+            tracing::warn!(error = %error, "cache: Redis unreachable; serving from the in-process cache");
+        }
+    }
+
+    /// The backend serving right now.
+    pub fn backend(&self) -> Backend {
+        if self.inner.redis_up.load(Ordering::SeqCst) {
+            Backend::Redis
+        } else {
+            Backend::Memory
+        }
+    }
+
+    pub fn ttl(&self, kind: Kind) -> Duration {
+        let c = &self.inner.config;
+        match kind {
+            Kind::Report => c.ttl_report,
+            Kind::Insights => c.ttl_insights,
+            Kind::MonteCarlo => c.ttl_monte_carlo,
+            Kind::Metrics => c.ttl_metrics,
+            Kind::Template => c.ttl_template,
+            Kind::Section => c.ttl_section,
+        }
+    }
+
+    async fn get_raw(&self, key: &str) -> Option<Arc<str>> {
+        if self.backend() == Backend::Redis {
+            if let Some(redis) = &self.inner.redis {
+                match redis.get(key).await {
+                    Ok(v) => return v.map(Arc::from),
+                    Err(e) => self.mark_down(&e),
+                }
+            }
+        }
+        self.inner.memory.get(key).await
+    }
+
+    async fn set_raw(&self, key: &str, raw: Arc<str>, ttl: Duration) {
+        if self.backend() == Backend::Redis {
+            if let Some(redis) = &self.inner.redis {
+                match redis.set(key, &raw, ttl).await {
+                    Ok(()) => return,
+                    Err(e) => self.mark_down(&e),
+                }
+            }
+        }
+        self.inner.memory.set(key, raw, ttl).await;
+    }
+
+    /// Cache-aside read. A hit returns at once (and, near expiry, starts one background
+    /// refresh); concurrent misses for one key run `compute` once and share its result. A
+    /// stored value that does not parse is a miss and is overwritten.
+    ///
+    /// The value is stored as `S` and read back as `V` — the same type, or a projection of
+    /// it (fields `V` does not name are skipped, not parsed into structures).
+    pub async fn get_or_compute<V, S, F, Fut>(&self, key: &Key, compute: F) -> Result<V>
+    where
+        V: DeserializeOwned,
+        S: Serialize + Send + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<S>> + Send + 'static,
+    {
+        let name = key.to_string();
+        if let Some(raw) = self.get_raw(&name).await {
+            if let Some(env) = envelope::open(&raw) {
+                if let Ok(value) = serde_json::from_str::<V>(env.v.get()) {
+                    self.inner.counters.hit();
+                    let u: f64 = 1.0 - rand_unit();
+                    if envelope::due_for_refresh(&env, envelope::now_ms(), self.inner.config.early_refresh_beta, u) {
+                        self.refresh_in_background(key, compute);
+                    }
+                    return Ok(value);
+                }
+            }
+            tracing::debug!(key = %name, "cache: unreadable value; recomputing");
+        }
+        self.inner.counters.miss();
+        let raw = self.compute_once(key, compute).await?;
+        serde_json::from_str(envelope::open(&raw).map(|e| e.v.get()).unwrap_or("null"))
+            .map_err(|e| Error::Internal(format!("cache value for {name} does not round-trip: {e}")))
+    }
+
+    /// Single flight: the first caller computes and stores; the others wait for it.
+    async fn compute_once<T, F, Fut>(&self, key: &Key, compute: F) -> Result<Arc<str>>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        let name = key.to_string();
+        let ttl = self.ttl(key.kind());
+        let cache = self.clone();
+        let key_name = name.clone();
+        self.inner
+            .flights
+            .run(&name, async move {
+                let started = Instant::now();
+                let value = compute().await?;
+                let json = serde_json::to_string(&value)
+                    .map_err(|e| Error::Internal(format!("cannot serialise {key_name}: {e}")))?;
+                let elapsed = started.elapsed().as_millis() as u64;
+                let raw: Arc<str> = envelope::wrap(&json, envelope::now_ms() + ttl.as_millis() as u64, elapsed).into();
+                cache.set_raw(&key_name, raw.clone(), ttl).await;
+                Ok(raw)
+            })
+            .await
+    }
+
+    fn refresh_in_background<T, F, Fut>(&self, key: &Key, compute: F)
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        if self.inner.flights.is_running(&key.to_string()) {
+            return;
+        }
+        let cache = self.clone();
+        let key = key.clone();
+        tokio::spawn(async move {
+            if let Err(e) = cache.compute_once(&key, compute).await {
+                tracing::warn!(key = %key, error = %e, "cache: early refresh failed; the current value stays");
+            }
+        });
+    }
+
+    /// Reads several keys in one round trip (MGET); `None` for a miss or unreadable value.
+    /// Counts hits and misses like single reads.
+    pub async fn get_many<T: DeserializeOwned>(&self, keys: &[Key]) -> Vec<Option<T>> {
+        let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        let mut raws: Option<Vec<Option<String>>> = None;
+        if self.backend() == Backend::Redis {
+            if let Some(redis) = &self.inner.redis {
+                match redis.mget(&names).await {
+                    Ok(v) => raws = Some(v),
+                    Err(e) => self.mark_down(&e),
+                }
+            }
+        }
+        let raws = match raws {
+            Some(v) => v.into_iter().map(|o| o.map(Arc::<str>::from)).collect::<Vec<_>>(),
+            None => {
+                let mut v = Vec::with_capacity(names.len());
+                for n in &names {
+                    v.push(self.inner.memory.get(n).await);
+                }
+                v
+            }
+        };
+        raws.into_iter()
+            .map(|raw| {
+                let value = raw
+                    .as_deref()
+                    .and_then(envelope::open)
+                    .and_then(|e| serde_json::from_str(e.v.get()).ok());
+                match value {
+                    Some(v) => {
+                        self.inner.counters.hit();
+                        Some(v)
+                    }
+                    None => {
+                        self.inner.counters.miss();
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Stores a value computed elsewhere (e.g. while generating a report).
+    pub async fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<()> {
+        let json = serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise {key}: {e}")))?;
+        let ttl = self.ttl(key.kind());
+        let raw = envelope::wrap(&json, envelope::now_ms() + ttl.as_millis() as u64, 0);
+        self.set_raw(&key.to_string(), raw.into(), ttl).await;
+        Ok(())
+    }
+
+    /// Evicts every key under `patterns`, in both backends; while Redis is down the
+    /// patterns are kept and replayed when it returns.
+    pub async fn invalidate(&self, patterns: &[Pattern]) {
+        self.inner.memory.invalidate(patterns);
+        if let Some(redis) = &self.inner.redis {
+            if self.backend() == Backend::Redis {
+                match redis.delete(patterns).await {
+                    Ok(_) => return,
+                    Err(e) => self.mark_down(&e),
+                }
+            }
+            lock(&self.inner.missed).extend_from_slice(patterns);
+        }
+    }
+
+    /// Removes all of PMR's keys (SCAN, never KEYS).
+    pub async fn clear_all(&self) {
+        self.invalidate(&[Pattern::all()]).await;
+        self.inner.memory.clear();
+    }
+
+    pub async fn stats(&self) -> CacheStats {
+        let backend = self.backend();
+        let (keys, memory_bytes) = match (&self.inner.redis, backend) {
+            (Some(redis), Backend::Redis) => match redis.usage().await {
+                Ok(u) => u,
+                Err(e) => {
+                    self.mark_down(&e);
+                    (self.inner.memory.entry_count().await, self.inner.memory.bytes())
+                }
+            },
+            _ => (self.inner.memory.entry_count().await, self.inner.memory.bytes()),
+        };
+        let configured = self.inner.redis.is_some();
+        self.inner
+            .counters
+            .snapshot(self.backend(), configured, keys, memory_bytes)
+    }
+
+    /// Hit rate (%) over the last minute, if there were any reads.
+    pub fn recent_hit_rate(&self) -> Option<f64> {
+        self.inner.counters.recent_hit_rate()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A uniform draw in [0, 1) for early refresh; quality needs are modest.
+fn rand_unit() -> f64 {
+    use rand::Rng;
+    rand::rng().random::<f64>()
+}

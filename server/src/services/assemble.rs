@@ -1,0 +1,78 @@
+//! Turning pipeline results into section contents, and a section's content into what the
+//! cache keeps for it (content + rendered HTML).
+
+use app::dto::SectionKind;
+use app::sections::section_to_html;
+use app::services::{MonteCarloContent, ReportOutline, SectionContent, SummaryContent};
+use engine::charts::Charts;
+use engine::insights::Insight;
+use engine::metrics::Metrics;
+use engine::montecarlo::Forecast;
+use engine::summary::{completeness, CompletenessInput, ExecutiveSummary};
+use serde::{Deserialize, Serialize};
+
+/// The value under `pmr:section:{report}:{section}:v{version}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedSection {
+    pub rows: u32,
+    pub html: String,
+    pub content: SectionContent,
+}
+
+/// What the lazy island needs of a [`CachedSection`]; the content is skipped, not parsed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HtmlOnly {
+    pub html: String,
+}
+
+/// What a page needs of a [`CachedSection`].
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContentOnly {
+    pub content: SectionContent,
+}
+
+impl CachedSection {
+    pub fn new(outline: &ReportOutline, content: SectionContent) -> Self {
+        Self {
+            rows: content.rows(),
+            html: section_to_html(outline, &content),
+            content,
+        }
+    }
+}
+
+/// Completeness of SPEC §1.2 from the outline: which kinds the template has, which custom
+/// sections are written, and whether the insights list is non-empty.
+pub fn report_completeness(outline: &ReportOutline, summary: &ExecutiveSummary, insights: usize) -> f64 {
+    let has = |k: SectionKind| outline.sections.iter().any(|s| s.kind == k);
+    let custom: Vec<_> = outline
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Custom)
+        .collect();
+    completeness(CompletenessInput {
+        summary_non_blank: has(SectionKind::ExecutiveSummary) && !summary.narrative.join("").trim().is_empty(),
+        insights: if has(SectionKind::AiInsights) { insights } else { 0 },
+        has_forecast: has(SectionKind::MonteCarlo),
+        custom_non_blank: custom.iter().filter(|s| s.has_content).count(),
+        custom_total: custom.len(),
+    })
+}
+
+pub fn summary_content(
+    outline: &ReportOutline,
+    metrics: &Metrics,
+    insights: &[Insight],
+    forecast: Option<&Forecast>,
+) -> SectionContent {
+    let summary = engine::summary::build(metrics, insights, forecast);
+    let completeness = report_completeness(outline, &summary, insights.len());
+    SectionContent::ExecutiveSummary(Box::new(SummaryContent { summary, completeness }))
+}
+
+pub fn forecast_content(forecast: Forecast, charts: &Charts) -> SectionContent {
+    SectionContent::MonteCarlo(Box::new(MonteCarloContent {
+        forecast,
+        histogram: charts.histogram.clone(),
+    }))
+}

@@ -1,0 +1,567 @@
+//! Roles, tokens, sessions and browser hardening, over the real server: a table of every
+//! route and server function × {nobody, viewer, editor, admin}.
+
+use app::dto::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{sample_project, spawn_app, spawn_with, Options, TestApp};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Page,
+    Api,
+    ServerFn,
+}
+
+struct Case {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    form: Option<Vec<(&'static str, String)>>,
+    needs: Role,
+    kind: Kind,
+}
+
+fn api(method: Method, path: impl Into<String>, needs: Role) -> Case {
+    Case {
+        method,
+        path: path.into(),
+        body: None,
+        form: None,
+        needs,
+        kind: Kind::Api,
+    }
+}
+
+async fn cases(app: &TestApp) -> Vec<Case> {
+    let id = app.generate("atlas", "2026-10", "technical").await;
+    let token_to_revoke = {
+        let (_, body) = app
+            .post_json(
+                "/api/v1/tokens",
+                Role::Admin,
+                &json!({ "name": "victim", "role": "viewer" }),
+            )
+            .await;
+        body["id"].as_i64().expect("token id")
+    };
+    let perf = "/api/reports/pmr/performance";
+    let mut v = vec![];
+    for page in [
+        "/".to_owned(),
+        "/projects/atlas".into(),
+        format!("/reports/{id}"),
+        format!("/reports/{id}/sections/forecast"),
+        "/performance".into(),
+    ] {
+        v.push(Case {
+            method: Method::GET,
+            path: page,
+            body: None,
+            form: None,
+            needs: Role::Viewer,
+            kind: Kind::Page,
+        });
+    }
+    for path in [
+        "/api/v1/projects".to_owned(),
+        "/api/v1/projects/atlas".into(),
+        format!("/api/v1/reports/{id}"),
+        format!("/api/v1/reports/{id}/sections/metrics"),
+        format!("/api/v1/reports/{id}/audit"),
+        "/metrics".into(),
+        format!("{perf}/stats"),
+        format!("{perf}/metrics?limit=5"),
+        format!("{perf}/alerts"),
+        format!("{perf}/recommendations"),
+        format!("{perf}/cache/stats"),
+        format!("{perf}/websocket/stats"),
+        format!("{perf}/websocket/sessions/{id}"),
+        format!("{perf}/health"),
+    ] {
+        v.push(api(Method::GET, path, Role::Viewer));
+    }
+    v.push(Case {
+        body: Some(sample_project("atlas")),
+        ..api(Method::POST, "/api/v1/projects", Role::Editor)
+    });
+    v.push(Case {
+        body: Some(json!({ "project_id": "atlas", "period": "2026-09", "template": "executive" })),
+        ..api(Method::POST, "/api/v1/reports", Role::Editor)
+    });
+    v.push(Case {
+        body: Some(json!({ "base_version": 1, "content": "notes" })),
+        ..api(
+            Method::PUT,
+            format!("/api/v1/reports/{id}/sections/technical-progress"),
+            Role::Editor,
+        )
+    });
+    v.push(api(Method::GET, "/api/v1/tokens", Role::Admin));
+    v.push(Case {
+        body: Some(json!({ "name": "x", "role": "viewer" })),
+        ..api(Method::POST, "/api/v1/tokens", Role::Admin)
+    });
+    v.push(api(
+        Method::DELETE,
+        format!("/api/v1/tokens/{token_to_revoke}"),
+        Role::Admin,
+    ));
+    v.push(api(Method::POST, format!("{perf}/cache/clear"), Role::Admin));
+    v.push(api(Method::POST, format!("{perf}/monitor/disable"), Role::Admin));
+    v.push(api(Method::POST, format!("{perf}/monitor/enable"), Role::Admin));
+    v.push(api(
+        Method::DELETE,
+        format!("{perf}/monitor/data?hours=24"),
+        Role::Admin,
+    ));
+    let sfn = |name: &str, form: Vec<(&'static str, String)>, needs| Case {
+        method: Method::POST,
+        path: format!("/api/fn/{name}"),
+        body: None,
+        form: Some(form),
+        needs,
+        kind: Kind::ServerFn,
+    };
+    v.push(sfn(
+        "report_section",
+        vec![("report_id", id.clone()), ("section_id", "forecast".into())],
+        Role::Viewer,
+    ));
+    v.push(sfn("performance_snapshot", vec![], Role::Viewer));
+    v.push(sfn(
+        "generate_report",
+        vec![
+            ("project_id", "atlas".into()),
+            ("period", "2026-08".into()),
+            ("template", "executive".into()),
+        ],
+        Role::Editor,
+    ));
+    v.push(sfn("set_monitoring", vec![("enabled", "true".into())], Role::Admin));
+    v
+}
+
+async fn send(app: &TestApp, case: &Case, role: Option<Role>) -> reqwest::Response {
+    let mut req = app.client.request(case.method.clone(), app.url(&case.path));
+    if let Some(r) = role {
+        req = req.bearer_auth(app.token(r));
+    }
+    if let Some(b) = &case.body {
+        let mut b = b.clone();
+        if b.get("base_version").is_some() {
+            // Edits name the version they start from; use the current one so each
+            // attempt is judged on its role alone.
+            let report = case.path.split('/').nth(4).expect("report id");
+            let (_, outline) = app.get_json(&format!("/api/v1/reports/{report}"), Role::Viewer).await;
+            let section = outline["sections"]
+                .as_array()
+                .expect("sections")
+                .iter()
+                .find(|s| case.path.ends_with(s["id"].as_str().unwrap_or("-")))
+                .expect("section");
+            b["base_version"] = section["version"].clone();
+        }
+        req = req.json(&b);
+    }
+    if let Some(f) = &case.form {
+        req = req.form(f);
+    }
+    req.send().await.expect("request")
+}
+
+#[tokio::test]
+async fn every_route_and_server_function_enforces_its_role() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    for case in cases(&app).await {
+        let res = send(&app, &case, None).await;
+        let what = format!("{} {} as nobody", case.method, case.path);
+        if case.kind == Kind::Page {
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{what}");
+            let location = res.headers()["location"].to_str().expect("location");
+            assert!(location.starts_with("/sign-in?next="), "{what}: {location}");
+        } else {
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{what}");
+            let body: Value = res.json().await.unwrap_or(Value::Null);
+            assert_eq!(body["error"], "unauthorized", "{what}: JSON error body");
+        }
+        for role in [Role::Viewer, Role::Editor, Role::Admin] {
+            let res = send(&app, &case, Some(role)).await;
+            let status = res.status();
+            let what = format!("{} {} as {}", case.method, case.path, role.as_str());
+            if role >= case.needs {
+                assert!(
+                    status.is_success() || status.is_redirection(),
+                    "{what}: {status} {}",
+                    res.text().await.unwrap_or_default()
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
+                if case.kind == Kind::Api {
+                    let body: Value = res.json().await.unwrap_or(Value::Null);
+                    assert_eq!(body["error"], "forbidden", "{what}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn probes_and_assets_are_public() {
+    let app = spawn_app().await;
+    for path in ["/livez", "/readyz", "/sign-in", "/favicon.svg"] {
+        assert_eq!(app.get(path, None).await.status(), StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn bad_tokens_are_401_without_saying_why() {
+    let app = spawn_app().await;
+    let good = app.token(Role::Admin).to_owned();
+    let wrong_secret = format!(
+        "{}{}",
+        &good[..good.len() - 1],
+        if good.ends_with('0') { '1' } else { '0' }
+    );
+    let mut bodies = vec![];
+    for bad in [
+        "garbage",
+        "pmr_1_",
+        "pmr_999_0000000000000000000000000000000000000000000000000000000000000000",
+        &wrong_secret,
+    ] {
+        let res = app
+            .client
+            .get(app.url("/api/v1/projects"))
+            .bearer_auth(bad)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{bad}");
+        bodies.push(res.text().await.expect("body"));
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "the same answer for every kind of bad token"
+    );
+    let res = app
+        .client
+        .get(app.url("/api/v1/projects"))
+        .header("authorization", "Basic abc")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_at_once_sessions_included() {
+    let app = spawn_app().await;
+    let (_, created) = app
+        .post_json(
+            "/api/v1/tokens",
+            Role::Admin,
+            &json!({ "name": "temp", "role": "editor" }),
+        )
+        .await;
+    let token = created["token"].as_str().expect("secret shown once").to_owned();
+    let session = sign_in(&app, &token).await;
+    let ok = app
+        .client
+        .get(app.url("/api/v1/projects"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ok.status(), StatusCode::OK);
+    let (_, list) = app.get_json("/api/v1/tokens", Role::Admin).await;
+    assert!(!list.to_string().contains(&token[10..]), "secrets are never listed");
+    let id = created["id"].as_i64().expect("id");
+    let (status, _) = app
+        .send_json(
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            Some(Role::Admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let refused = app
+        .client
+        .get(app.url("/api/v1/projects"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), StatusCode::SEE_OTHER, "the session ended with its token");
+}
+
+/// Signs in through the form and returns the `name=value` session cookie.
+async fn sign_in(app: &TestApp, token: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/auth/sign-in"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[("token", token), ("next", "/reports/x")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/reports/x");
+    let cookie = res.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    for flag in ["HttpOnly", "SameSite=Strict", "Max-Age=", "Path=/"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "not over TLS here");
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
+    let app = spawn_app().await;
+    let cookie = sign_in(&app, &app.token(Role::Editor).to_owned()).await;
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("user-name\">editor<") && html.contains("badge role\">editor<"),
+        "header shows who and role"
+    );
+    let out = app
+        .client
+        .post(app.url("/auth/sign-out"))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{}", app.addr))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(out.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .contains("Max-Age=0"));
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    // A wrong token goes back to the form with a message, and sets no cookie.
+    let res = app
+        .client
+        .post(app.url("/auth/sign-in"))
+        .form(&[("token", "nope"), ("next", "/")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers().get("set-cookie").is_none());
+    assert!(res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .starts_with("/sign-in?error="));
+}
+
+#[tokio::test]
+async fn secure_cookies_and_hsts_behind_tls() {
+    let app = spawn_with(Options {
+        vars: vec![("PMR_SECURE_COOKIES", "true".into())],
+        ..Options::default()
+    })
+    .await;
+    let res = app
+        .client
+        .post(app.url("/auth/sign-in"))
+        .form(&[("token", app.token(Role::Viewer)), ("next", "/")])
+        .send()
+        .await
+        .expect("request");
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .contains("; Secure"));
+    assert!(res.headers().contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let attempts = [
+        ("sec-fetch-site", "cross-site".to_owned()),
+        ("origin", "https://evil.example".to_owned()),
+    ];
+    for (header, value) in attempts {
+        let res = app
+            .client
+            .post(app.url("/api/fn/generate_report"))
+            .bearer_auth(app.token(Role::Editor))
+            .header(header, &value)
+            .form(&[
+                ("project_id", "atlas"),
+                ("period", "2026-10"),
+                ("template", "executive"),
+            ])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+        let res = app
+            .client
+            .post(app.url("/auth/sign-in"))
+            .header(header, &value)
+            .form(&[("token", app.token(Role::Admin)), ("next", "/")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "sign-in {header}");
+    }
+    let (_, project) = app.get_json("/api/v1/projects/atlas", Role::Viewer).await;
+    assert_eq!(project["reports"], json!([]), "nothing was generated");
+    // GET never changes state, so it is not checked.
+    let res = app
+        .client
+        .get(app.url("/api/v1/projects"))
+        .bearer_auth(app.token(Role::Viewer))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response() {
+    let app = spawn_app().await;
+    for (path, role) in [
+        ("/", Some(Role::Viewer)),
+        ("/api/v1/projects", Some(Role::Viewer)),
+        ("/livez", None),
+        ("/nope", None),
+        ("/pkg/pmr.css", None),
+    ] {
+        let res = app.get(path, role).await;
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().expect("csp");
+        assert!(
+            csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        assert!(!h.contains_key("strict-transport-security"), "no HSTS without TLS");
+    }
+    // The page's hydration script carries the nonce the CSP names.
+    let res = app.get("/", Some(Role::Viewer)).await;
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce");
+    assert!(res
+        .text()
+        .await
+        .expect("html")
+        .contains(&format!("<script type=\"module\" nonce=\"{nonce}\"")));
+}
+
+#[tokio::test]
+async fn oversized_headers_are_refused_with_431() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/livez"))
+        .header("x-filler", "a".repeat(20_000))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn sign_in_and_generation_are_rate_limited() {
+    let app = spawn_with(Options {
+        vars: vec![
+            ("PMR_SIGN_IN_PER_MINUTE", "3".into()),
+            ("PMR_GENERATE_PER_MINUTE", "2".into()),
+        ],
+        ..Options::default()
+    })
+    .await;
+    let mut last = StatusCode::OK;
+    for _ in 0..4 {
+        last = app
+            .client
+            .post(app.url("/auth/sign-in"))
+            .form(&[("token", "wrong"), ("next", "/")])
+            .send()
+            .await
+            .expect("request")
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    app.import(&sample_project("atlas")).await;
+    let body = json!({ "project_id": "atlas", "period": "2026-10", "template": "executive" });
+    assert_eq!(
+        app.post_json("/api/v1/reports", Role::Editor, &body).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        app.post_json("/api/v1/reports", Role::Editor, &body).await.0,
+        StatusCode::CREATED
+    );
+    let res = app
+        .client
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth(app.token(Role::Editor))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn anonymous_readers_only_when_switched_on() {
+    let app = spawn_with(Options {
+        vars: vec![("PMR_ALLOW_ANONYMOUS", "true".into())],
+        ..Options::default()
+    })
+    .await;
+    app.import(&sample_project("atlas")).await;
+    assert_eq!(app.get("/", None).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/api/v1/projects", None).await.status(), StatusCode::OK);
+    let (status, _) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/reports",
+            None,
+            &json!({ "project_id": "atlas", "period": "2026-10", "template": "executive" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous readers cannot write");
+}

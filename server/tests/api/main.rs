@@ -1,0 +1,12 @@
+//! All integration tests in one binary (one build, one link): each test starts the real
+//! server on a free port with its own database (and Redis, where the test needs one).
+
+mod helpers;
+
+mod auth;
+mod cache;
+mod cli;
+mod import;
+mod pages;
+mod performance;
+mod reports;

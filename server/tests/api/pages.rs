@@ -1,0 +1,132 @@
+//! Server-rendered pages: the portfolio lists the demo, a report has its high sections
+//! with real figures in the first HTML, unknown ids are 404 pages.
+
+use app::dto::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::{sample_project, spawn_app, spawn_with, Options};
+
+#[tokio::test]
+async fn the_portfolio_lists_the_demo_with_status_and_report_links() {
+    let app = spawn_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await;
+    let res = app.get("/", Some(Role::Viewer)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.expect("html");
+    let demo = server::demo::projects().expect("demo");
+    assert!(demo.len() >= 8);
+    for p in &demo {
+        assert!(html.contains(&p.name), "{} missing from the portfolio", p.name);
+        assert!(
+            html.contains(&format!("/reports/{}-2026-10", p.id)),
+            "no report link for {}",
+            p.id
+        );
+    }
+    assert!(html.contains("rag-green") && html.contains("rag-red"), "varied health");
+}
+
+#[tokio::test]
+async fn a_report_has_its_high_sections_with_real_figures_in_the_first_html() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "executive").await;
+    let res = app.get(&format!("/reports/{id}"), Some(Role::Viewer)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.expect("html");
+    // The EVM table of SPEC §1.3, with the CPI the engine computes from the stored data.
+    let (project, _) = app.state.services.store.load_project("atlas").await.expect("stored");
+    let period = engine::Period::parse("2026-10").expect("period");
+    let m = engine::metrics::compute(&project, period, &Default::default()).expect("metrics");
+    let cpi = format!("{:.2}", m.evm.cpi.expect("cpi"));
+    assert!(html.contains("Cost performance index (CPI)"));
+    assert!(html.contains(&format!(">{cpi}<")), "CPI {cpi} not on the page");
+    assert!(html.contains("Executive summary") && html.contains("Overall"));
+    // Medium and low sections are placeholders that link to their own page.
+    for s in ["insights", "forecast", "charts"] {
+        assert!(html.contains(&format!("/reports/{id}/sections/{s}")), "{s}");
+    }
+    assert!(html.contains("Loading Monte Carlo forecast…"));
+    assert!(
+        !html.contains("class=\"tiles\""),
+        "the forecast tiles are not in the first HTML"
+    );
+}
+
+#[tokio::test]
+async fn a_section_has_its_own_page() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "executive").await;
+    let res = app
+        .get(&format!("/reports/{id}/sections/forecast"), Some(Role::Viewer))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("P80 finish") && html.contains("<svg"),
+        "forecast rendered"
+    );
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_pages_never_500() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "executive").await;
+    for path in [
+        "/projects/nope".to_owned(),
+        "/reports/nope".to_owned(),
+        "/reports/..%2F..%2Fetc".to_owned(),
+        "/reports/%3Cscript%3E".to_owned(),
+        "/reports/A%20B".to_owned(),
+        format!("/reports/{id}/sections/nope"),
+        "/no/such/page".to_owned(),
+    ] {
+        let res = app.get(&path, Some(Role::Viewer)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        let html = res.text().await.expect("html");
+        assert!(html.contains("Not found"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_lazy_section_function_returns_the_rendered_section() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "executive").await;
+    let res = app
+        .server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", &id), ("section_id", "forecast")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["section_id"], "forecast");
+    assert!(
+        body["html"].as_str().is_some_and(|h| h.contains("P50 finish")),
+        "{body}"
+    );
+    // An unknown section is a 404 with an error the island can show.
+    let res = app
+        .server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", &id), ("section_id", "nope")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", "no/such"), ("section_id", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
