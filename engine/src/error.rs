@@ -20,6 +20,29 @@ impl FieldError {
     }
 }
 
+impl FieldError {
+    /// From a serde error at `path` (`.` for the root): a missing field is named as the
+    /// field itself (`period`, `work_packages[2].cost`), and serde's "at line …" position
+    /// is dropped because the path already says where.
+    pub fn from_serde(path: &str, message: &str, root: &str) -> Self {
+        let message = match message.rfind(" at line ") {
+            Some(i) => &message[..i],
+            None => message,
+        };
+        let base = if path == "." { None } else { Some(path) };
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (base, missing) {
+            (Some(b), Some(m)) => format!("{b}.{m}"),
+            (None, Some(m)) => m.to_owned(),
+            (Some(b), None) => b.to_owned(),
+            (None, None) => root.to_owned(),
+        };
+        Self::new(field, message)
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.rule)

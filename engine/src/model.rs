@@ -490,19 +490,14 @@ impl Project {
     pub fn from_json(bytes: &[u8]) -> Result<Project, ValidationErrors> {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let mut project: Project = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { "$".to_owned() } else { path };
-            ValidationErrors(vec![FieldError::new(
-                field,
-                clean_serde_message(&e.inner().to_string()),
-            )])
+            ValidationErrors(vec![FieldError::from_serde(&e.path().to_string(), &e.inner().to_string(), "$")])
         })?;
         project.validate()?;
         project.snapshots.sort_by_key(|s| s.period);
         Ok(project)
     }
 
-    /// Checks the rules that span items; see [`crate::validate`].
+    /// Checks the rules that span items (unique ids, known references, no cycles, …).
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         crate::validate::project(self)
     }
@@ -521,13 +516,5 @@ impl Project {
 
     pub fn start_period(&self) -> Period {
         Period::of(self.start)
-    }
-}
-
-/// serde's messages end with "at line 1 column 42"; the path already says where.
-fn clean_serde_message(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_owned(),
-        None => msg.to_owned(),
     }
 }

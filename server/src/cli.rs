@@ -63,7 +63,13 @@ pub fn run() -> ExitCode {
     };
     let serving = matches!(cli.command, None | Some(Command::Serve));
     init_logging(serving);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Rendering deeply nested views is stack-hungry in unoptimised builds; give the workers
+    // room rather than crash on a big page.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");

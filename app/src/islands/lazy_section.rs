@@ -45,7 +45,9 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
     let load = {
         let (report_id, section_id) = (report_id.clone(), section_id.clone());
         move || {
-            if matches!(state.get_untracked(), State::Loading | State::Loaded(_)) {
+            // Only from Waiting: observers firing again never retry a failure by themselves;
+            // the Retry button puts the island back to Waiting first.
+            if state.get_untracked() != State::Waiting {
                 return;
             }
             state.set(State::Loading);
@@ -82,6 +84,8 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
                 }
                 l()
             });
+            // Lets tests (and curious readers) tell a live island from server HTML.
+            let _ = root_el.set_attribute("data-hydrated", "true");
         });
     }
     #[cfg(not(feature = "hydrate"))]
@@ -99,9 +103,9 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
                 State::Waiting => {
                     view! {
                         <div class="placeholder">
-                            <p class="placeholder-text">"Loading " {title.clone()} "…"</p>
+                            <p class="placeholder-text">{format!("Loading {title}…")}</p>
                             <a class="placeholder-link" href=href.clone()>
-                                "Open “" {title.clone()} "” on its own page"
+                                {format!("Open “{title}” on its own page")}
                             </a>
                         </div>
                     }
@@ -112,7 +116,7 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
                 State::Failed(error) => {
                     view! {
                         <div class="lazy-failed" role="alert">
-                            <p class="failed-title">"Failed to load " {title.clone()}</p>
+                            <p class="failed-title">{format!("Failed to load {title}")}</p>
                             <p class="failed-error">{error}</p>
                             <button type="button" class="button" on:click=retry.clone()>
                                 "Retry"

@@ -93,7 +93,7 @@ fn ReportSection(
         Some(Err(e)) => view! {
             <div class=body_class(&section)>
                 <div class="lazy-failed" role="alert">
-                    <p class="failed-title">"Failed to load " {section.title.clone()}</p>
+                    <p class="failed-title">{format!("Failed to load {}", section.title)}</p>
                     <p class="failed-error">{e.to_string()}</p>
                 </div>
             </div>

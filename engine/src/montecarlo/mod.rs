@@ -170,6 +170,9 @@ pub fn simulate_with(
             start: project.start_period().to_string(),
         });
     }
+    // The whole network must be sound, not only its remaining part: a cycle among finished
+    // work is still data nobody should forecast from.
+    project.validate()?;
     let net = Network::compile(project)?;
     let mut samples = run::run(&net, config.iterations as usize, config.seed, execution);
     let as_of = period.last_day();

@@ -63,10 +63,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        let message = e.inner().to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        Error::invalid(field, message)
+        let f = engine::FieldError::from_serde(&e.path().to_string(), &e.inner().to_string(), "body");
+        Error::invalid(f.field, f.rule)
     })
 }

@@ -285,6 +285,7 @@ async fn invented_ids_are_404_and_cache_nothing() {
     let app = with_redis().await;
     app.import(&sample_project("atlas")).await;
     let id = app.generate("atlas", "2026-10", "executive").await;
+    app.get(&format!("/reports/{id}"), Some(Role::Viewer)).await;
     let before = keys(&app, "pmr:*");
     for (report, section) in [
         ("nope", "summary"),

@@ -149,12 +149,16 @@ pub struct TestApp {
     /// Kept so the database outlives the test.
     _db_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
         }
     }
 }
@@ -209,7 +213,15 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         tokens.insert(role, t);
     }
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
+    // The server gets its own runtime with roomy stacks, as `pmr serve` does: rendering
+    // pages in a debug build needs more than a test thread's stack.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(8 * 1024 * 1024)
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    runtime.spawn(app.run_until(async {
         let _ = rx.await;
     }));
     let client = Client::builder()
@@ -224,6 +236,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         redis,
         _db_dir: db_dir,
         stop: Some(tx),
+        runtime: Some(runtime),
     }
 }
 
