@@ -490,7 +490,11 @@ impl Project {
     pub fn from_json(bytes: &[u8]) -> Result<Project, ValidationErrors> {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let mut project: Project = serde_path_to_error::deserialize(de).map_err(|e| {
-            ValidationErrors(vec![FieldError::from_serde(&e.path().to_string(), &e.inner().to_string(), "$")])
+            ValidationErrors(vec![FieldError::from_serde(
+                &e.path().to_string(),
+                &e.inner().to_string(),
+                "$",
+            )])
         })?;
         project.validate()?;
         project.snapshots.sort_by_key(|s| s.period);

@@ -30,6 +30,9 @@ pub fn LiveRegion(
         use wasm_bindgen::{closure::Closure, JsCast};
         Effect::new(move |_| {
             let Some(window) = web_sys::window() else { return };
+            if let Some(el) = region.get() {
+                let _ = el.set_attribute("data-hydrated", "true");
+            }
             let tick = Closure::<dyn FnMut()>::new(move || {
                 leptos::task::spawn_local(async move {
                     if let (Ok(html), Some(el)) = (performance_snapshot().await, region.get_untracked()) {

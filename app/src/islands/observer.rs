@@ -30,7 +30,11 @@ pub fn when_visible(
     options.set_threshold(&JsValue::from_f64(threshold));
     let observer = IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok()?;
     observer.observe(target);
-    // The observer owns the callback for the page's lifetime; islands are never unmounted.
+    // The callback lives as long as the page (islands are never unmounted). So must the
+    // observer: with no JS reference left, Chromium may collect it and it silently stops
+    // reporting — a section scrolled into view would then never load. It disconnects
+    // itself once it has fired, so keeping it costs nothing afterwards.
     callback.forget();
+    std::mem::forget(observer.clone());
     Some(observer)
 }

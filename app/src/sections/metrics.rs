@@ -59,7 +59,7 @@ pub fn MetricsTable(metrics: Metrics, currency: String) -> impl IntoView {
                 <table class="data evm">
                     <caption>"Earned value at " {m.period.to_string()}</caption>
                     <thead>
-                        <tr><th scope="col">"Measure"</th><th scope="col" class="num">"Value"</th><th scope="col">"Formula"</th></tr>
+                        <tr><th scope="col">"Measure"</th><th scope="col" class="num">"Value"</th><th scope="col" class="formula">"Formula"</th></tr>
                     </thead>
                     <tbody>
                         {rows
@@ -139,6 +139,7 @@ fn Milestones(metrics: Metrics) -> impl IntoView {
         return view! { <p class="empty">"No milestones recorded."</p> }.into_any();
     }
     view! {
+        <div class="table-wrap milestones-wrap">
         <table class="data milestones">
             <caption>"Milestones"</caption>
             <thead>
@@ -169,6 +170,7 @@ fn Milestones(metrics: Metrics) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }
