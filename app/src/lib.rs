@@ -8,6 +8,8 @@
 // Deeply nested view types need more than the default 128 levels to lay out.
 #![recursion_limit = "256"]
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod dto;
 pub mod error;
 pub mod islands;

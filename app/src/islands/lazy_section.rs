@@ -76,7 +76,7 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
                 _ => ("0px", 0.0),
             };
             let l = load.clone();
-            let near = super::observer::when_visible(&head_el, margin, threshold, move || l());
+            let near = super::observer::when_visible(&head_el, margin, threshold, l);
             let l = load.clone();
             super::observer::when_visible(&root_el, "0px", 0.0, move || {
                 if let Some(o) = &near {

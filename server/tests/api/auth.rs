@@ -329,7 +329,7 @@ async fn sign_in(app: &TestApp, token: &str) -> String {
 #[tokio::test]
 async fn sign_in_sets_a_hardened_session_cookie_and_sign_out_ends_it() {
     let app = spawn_app().await;
-    let cookie = sign_in(&app, &app.token(Role::Editor).to_owned()).await;
+    let cookie = sign_in(&app, app.token(Role::Editor)).await;
     let page = app
         .client
         .get(app.url("/"))

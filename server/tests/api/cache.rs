@@ -239,7 +239,7 @@ async fn invalidations_made_while_redis_was_away_are_replayed() {
     app.import(&sample_project("atlas")).await;
     let id = app.generate("atlas", "2026-10", "technical").await;
     let key = format!("pmr:section:{id}:technical-progress:v1");
-    assert_eq!(keys(&app, &key), [key.clone()]);
+    assert_eq!(keys(&app, &key), std::slice::from_ref(&key));
     let mut c = app.redis.as_ref().expect("redis").client();
     // CLIENT PAUSE makes every app command time out (250 ms) while data stays in Redis.
     let _: () = redis::cmd("CLIENT")

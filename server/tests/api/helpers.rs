@@ -124,21 +124,13 @@ impl Drop for RedisServer {
     }
 }
 
+#[derive(Default)]
 pub struct Options {
     pub redis: bool,
     pub demo: bool,
     pub vars: Vec<(&'static str, String)>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            redis: false,
-            demo: false,
-            vars: Vec::new(),
-        }
-    }
-}
 
 pub struct TestApp {
     pub addr: SocketAddr,

@@ -1,0 +1,18 @@
+# The two commands of the README, plus the checks and benchmarks behind them.
+.PHONY: run test lint bench
+
+## Serve the demo portfolio at http://127.0.0.1:3000 (sets everything up first).
+run:
+	bash scripts/run.sh
+
+## Run every test: unit, integration, Playwright (sets everything up first).
+test:
+	bash scripts/test.sh
+
+## Formatting and clippy for each package and feature set (never ssr and hydrate together).
+lint:
+	bash scripts/lint.sh
+
+## The benchmarks of BENCHMARKS.md.
+bench:
+	bash scripts/bench.sh
