@@ -20,5 +20,8 @@ pub fn set_constant(value: SectionHtml) {
 #[server(prefix = "/api/fn", endpoint = "bench_constant")]
 pub async fn bench_constant(report_id: String, section_id: String) -> Result<SectionHtml, AppError> {
     let _ = (report_id, section_id);
-    CONSTANT.get().cloned().ok_or(AppError::NotFound("bench constant".into()))
+    CONSTANT
+        .get()
+        .cloned()
+        .ok_or(AppError::NotFound("bench constant".into()))
 }

@@ -26,7 +26,9 @@ fn generation(c: &mut Criterion) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let state = rt.block_on(build_state(Config::from_vars(vars).expect("config"))).expect("state");
+    let state = rt
+        .block_on(build_state(Config::from_vars(vars).expect("config")))
+        .expect("state");
     let everest = server::demo::projects()
         .expect("demo")
         .into_iter()

@@ -37,7 +37,16 @@ fn free_port() -> u16 {
 
 fn start_redis(port: u16, dir: &std::path::Path) -> Redis {
     let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .arg("--dir")
         .arg(dir)
         .stdout(Stdio::null())
@@ -99,7 +108,11 @@ async fn run(client: &reqwest::Client, url: &str, token: &str, body: &str, secon
     }
     let elapsed = started.elapsed().as_secs_f64();
     all.sort_by(f64::total_cmp);
-    let pct = |q: f64| all.get(((q * all.len() as f64).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
+    let pct = |q: f64| {
+        all.get(((q * all.len() as f64).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
     Outcome {
         rps: all.len() as f64 / elapsed,
         p50_ms: pct(0.5),
@@ -114,7 +127,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let seconds: f64 = std::env::var("PMR_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(8.0);
+    let seconds: f64 = std::env::var("PMR_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8.0);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_stack_size(8 * 1024 * 1024)

@@ -195,7 +195,7 @@ fn OperationsTable(rows: Vec<crate::services::OperationRow>) -> impl IntoView {
                             view! {
                                 <tr data-operation=key>
                                     <th scope="row">{r.operation}</th>
-                                    <td class="num count">{format::thousands(r.count as f64)}</td>
+                                    <td class="num count">{format::count(r.count as u64)}</td>
                                     <td class="num">{ms(r.p50)}</td>
                                     <td class="num">{ms(r.p95)}</td>
                                     <td class="num">{ms(r.p99)}</td>

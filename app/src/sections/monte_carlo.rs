@@ -36,7 +36,7 @@ pub fn Forecast(content: MonteCarloContent, currency: String) -> impl IntoView {
             <p class="forecast-meta">
                 {format!(
                     "{} iterations ({}), seed {}, baseline finish {}; P80 standard error ±{:.1} working days.",
-                    format::thousands(f64::from(f.iterations)),
+                    format::count(u64::from(f.iterations)),
                     if matches!(f.distribution, engine::Distribution::Pert) { "PERT" } else { "triangular" },
                     f.seed,
                     f.baseline_finish,

@@ -1,6 +1,10 @@
-//! What is stored under a key: the JSON value wrapped with its expiry and how long it took
-//! to compute, so a reader can decide to refresh it early (probabilistic early expiry,
-//! "XFetch": refresh when `now − δ·β·ln(u) ≥ expiry`, u uniform in (0, 1]).
+//! What is stored under a key: the JSON value wrapped with its expiry, its TTL and how long
+//! it took to compute, so a reader can decide to refresh it before it expires. A reader
+//! refreshes (in the background, serving the current value) when either
+//! - the value is in the last tenth of its TTL (a soft TTL: a key read at least once in
+//!   that window never expires under its readers), or
+//! - probabilistic early expiry ("XFetch") says so: `now − δ·β·ln(u) ≥ expiry`, u uniform
+//!   in (0, 1], δ the compute time — expensive values start earlier.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -9,6 +13,8 @@ use serde_json::value::RawValue;
 pub struct Envelope<'a> {
     /// Expiry, unix ms.
     pub x: u64,
+    /// Time to live it was stored with, ms.
+    pub t: u64,
     /// Compute time, ms.
     pub d: u64,
     #[serde(borrow)]
@@ -16,8 +22,8 @@ pub struct Envelope<'a> {
 }
 
 /// Wraps an already-serialised value without parsing it again.
-pub fn wrap(value_json: &str, expires_ms: u64, compute_ms: u64) -> String {
-    format!("{{\"x\":{expires_ms},\"d\":{compute_ms},\"v\":{value_json}}}")
+pub fn wrap(value_json: &str, expires_ms: u64, ttl_ms: u64, compute_ms: u64) -> String {
+    format!("{{\"x\":{expires_ms},\"t\":{ttl_ms},\"d\":{compute_ms},\"v\":{value_json}}}")
 }
 
 /// `None` when the stored text is not an envelope (written by something else, or an older
@@ -28,8 +34,11 @@ pub fn open(raw: &str) -> Option<Envelope<'_>> {
 
 /// Whether this reader should refresh now; `u` is a uniform draw in (0, 1].
 pub fn due_for_refresh(env: &Envelope<'_>, now_ms: u64, beta: f64, u: f64) -> bool {
-    if now_ms >= env.x {
+    if now_ms >= env.x || env.x - now_ms <= env.t / 10 {
         return true;
+    }
+    if beta <= 0.0 {
+        return false;
     }
     let head_start = (env.d as f64) * beta * -u.max(f64::MIN_POSITIVE).ln();
     now_ms as f64 + head_start >= env.x as f64
@@ -48,23 +57,30 @@ mod tests {
 
     #[test]
     fn wraps_and_opens() {
-        let raw = wrap(r#"{"a":1}"#, 5_000, 20);
+        let raw = wrap(r#"{"a":1}"#, 5_000, 1_000, 20);
         let env = open(&raw).expect("an envelope");
-        assert_eq!((env.x, env.d, env.v.get()), (5_000, 20, r#"{"a":1}"#));
+        assert_eq!((env.x, env.t, env.d, env.v.get()), (5_000, 1_000, 20, r#"{"a":1}"#));
         assert!(open("{\"a\":1}").is_none());
         assert!(open("not json").is_none());
     }
 
     #[test]
     fn refreshes_only_near_expiry() {
-        let raw = wrap("1", 100_000, 50);
+        // Stored at 0 with a 100 s TTL, computed in 50 ms.
+        let raw = wrap("1", 100_000, 100_000, 50);
         let env = open(&raw).expect("an envelope");
         // Far from expiry: even an unlucky draw (u = 0.001 → head start ≈ 345 ms) waits.
         assert!(!due_for_refresh(&env, 10_000, 1.0, 0.001));
-        // Within the compute time of expiry, a typical draw refreshes.
-        assert!(due_for_refresh(&env, 99_990, 1.0, 0.5));
+        assert!(!due_for_refresh(&env, 89_000, 1.0, 0.5));
+        // In the last tenth of the TTL, always.
+        assert!(due_for_refresh(&env, 90_000, 0.0, 1.0));
+        // XFetch: with a short TTL (soft window 50 ms), a value that took 50 ms to compute
+        // may start refreshing 100 ms ahead on an unlucky draw...
+        let quick = wrap("1", 100_000, 500, 50);
+        let quick = open(&quick).expect("an envelope");
+        assert!(due_for_refresh(&quick, 99_900, 1.0, 0.01));
+        // ...but not with β = 0.
+        assert!(!due_for_refresh(&quick, 99_900, 0.0, 0.01));
         assert!(due_for_refresh(&env, 100_000, 1.0, 1.0));
-        // β = 0 turns early refresh off.
-        assert!(!due_for_refresh(&env, 99_990, 0.0, 0.001));
     }
 }

@@ -219,7 +219,8 @@ impl Cache {
                 let json = serde_json::to_string(&value)
                     .map_err(|e| Error::Internal(format!("cannot serialise {key_name}: {e}")))?;
                 let elapsed = started.elapsed().as_millis() as u64;
-                let raw: Arc<str> = envelope::wrap(&json, envelope::now_ms() + ttl.as_millis() as u64, elapsed).into();
+                let ttl_ms = ttl.as_millis() as u64;
+                let raw: Arc<str> = envelope::wrap(&json, envelope::now_ms() + ttl_ms, ttl_ms, elapsed).into();
                 cache.set_raw(&key_name, raw.clone(), ttl).await;
                 Ok(raw)
             })
@@ -291,7 +292,8 @@ impl Cache {
     pub async fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<()> {
         let json = serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise {key}: {e}")))?;
         let ttl = self.ttl(key.kind());
-        let raw = envelope::wrap(&json, envelope::now_ms() + ttl.as_millis() as u64, 0);
+        let ttl_ms = ttl.as_millis() as u64;
+        let raw = envelope::wrap(&json, envelope::now_ms() + ttl_ms, ttl_ms, 0);
         self.set_raw(&key.to_string(), raw.into(), ttl).await;
         Ok(())
     }

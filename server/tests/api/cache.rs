@@ -353,3 +353,45 @@ async fn clear_all_uses_scan_and_leaves_foreign_keys() {
     let kept: String = c.get("someone-else:key").expect("get");
     assert_eq!(kept, "keep me");
 }
+
+#[tokio::test]
+async fn a_hot_key_is_refreshed_before_it_expires() {
+    let app = spawn_with(Options {
+        redis: true,
+        vars: vec![("CACHE_TTL_SECTION_SECONDS", "4".into())],
+        ..Options::default()
+    })
+    .await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "executive").await;
+    let key = format!("pmr:section:{id}:charts:v1");
+    let pttl = |app: &TestApp| -> i64 {
+        let mut c = app.redis.as_ref().expect("redis").client();
+        redis::cmd("PTTL").arg(&key).query(&mut c).expect("pttl")
+    };
+    // Into the last tenth of the TTL: the next reader is served at once and triggers one
+    // background refresh, so the key never expires under its readers.
+    tokio::time::sleep(std::time::Duration::from_millis(3_700)).await;
+    let hits_before = app.state.services.cache.stats().await.hits;
+    let res = app
+        .server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", id.as_str()), ("section_id", "charts")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        app.state.services.cache.stats().await.hits > hits_before,
+        "served from the cache"
+    );
+    let mut refreshed = false;
+    for _ in 0..40 {
+        if pttl(&app) > 2_000 {
+            refreshed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(refreshed, "the key was rewritten with a fresh TTL");
+}

@@ -131,7 +131,6 @@ pub struct Options {
     pub vars: Vec<(&'static str, String)>,
 }
 
-
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: Client,

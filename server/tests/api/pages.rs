@@ -130,3 +130,29 @@ async fn the_lazy_section_function_returns_the_rendered_section() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn every_demo_report_renders_every_section() {
+    let app = spawn_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await;
+    for project in server::demo::projects().expect("demo") {
+        let id = format!("{}-2026-10", project.id);
+        let (status, outline) = app.get_json(&format!("/api/v1/reports/{id}"), Role::Viewer).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        for section in outline["sections"].as_array().expect("sections") {
+            let sid = section["id"].as_str().expect("id");
+            let res = app
+                .get(&format!("/reports/{id}/sections/{sid}"), Some(Role::Viewer))
+                .await;
+            assert_eq!(res.status(), StatusCode::OK, "{id}/{sid}");
+            let html = res.text().await.expect("html");
+            assert!(
+                !html.contains("NaN") && !html.contains("inf<"),
+                "{id}/{sid} shows a non-number"
+            );
+        }
+    }
+}
