@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
+if ! command -v wrk >/dev/null 2>&1; then
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends wrk
+fi
 cargo bench --locked -p engine -- --warm-up-time 1 --measurement-time 5
 cargo bench --locked -p monitor -- --warm-up-time 1 --measurement-time 3
 cargo bench --locked -p server --bench generation

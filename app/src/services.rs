@@ -186,16 +186,20 @@ impl SectionContent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportView {
     pub outline: ReportOutline,
-    /// Content of the high-priority sections, in outline order; one that failed carries
-    /// its error and the rest of the page renders regardless.
-    pub high: Vec<(String, Result<SectionContent, AppError>)>,
+    /// The high-priority sections rendered to HTML (as cached), in outline order; one
+    /// that failed carries its error and the rest of the page renders regardless.
+    pub high: Vec<(String, Result<String, AppError>)>,
 }
 
+/// One section on its own page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionView {
     pub outline: ReportOutline,
     pub section: SectionOutline,
-    pub content: SectionContent,
+    /// The section rendered to HTML (as cached).
+    pub html: String,
+    /// A custom section's Markdown, for its edit form.
+    pub markdown: Option<String>,
 }
 
 /// A report to generate, as a form or API request sends it.
@@ -263,7 +267,14 @@ pub trait Services: Send + Sync + 'static {
     async fn report(&self, id: &str) -> Result<ReportView, AppError>;
     async fn section(&self, report_id: &str, section_id: &str) -> Result<SectionView, AppError>;
     /// The section rendered to HTML, for the lazy island (cache first).
-    async fn section_html(&self, report_id: &str, section_id: &str) -> Result<crate::dto::SectionHtml, AppError>;
+    /// `version` is the one the page was rendered with: when it is still current the cached
+    /// HTML is found without reading the outline first.
+    async fn section_html(
+        &self,
+        report_id: &str,
+        section_id: &str,
+        version: Option<u32>,
+    ) -> Result<crate::dto::SectionHtml, AppError>;
     async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<String, AppError>;
     async fn performance(&self) -> Result<PerformanceView, AppError>;
     /// Admin: switch recording on or off.

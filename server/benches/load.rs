@@ -5,13 +5,15 @@
 //!    connections — throughput ratio and p99;
 //! 2. the same warm section with the performance monitor on and off, side by side.
 //! Rounds alternate so drift on a busy machine hits both sides alike.
+//! The load comes from `wrk` (C, one thread), so the client takes as little of the two
+//! cores as possible.
 //! Run: `cargo bench -p server --features bench --bench load` (PMR_LOAD_SECONDS per round).
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use app::dto::Role;
 use server::config::Config;
@@ -66,58 +68,57 @@ struct Outcome {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
-    errors: usize,
+    errors: u64,
 }
 
-/// `CONNECTIONS` clients, each sending its next request as soon as the last is answered.
-async fn run(client: &reqwest::Client, url: &str, token: &str, body: &str, seconds: f64) -> Outcome {
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let (client, url, token, body) = (client.clone(), url.to_owned(), token.to_owned(), body.to_owned());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            while Instant::now() < deadline {
-                let t0 = Instant::now();
-                let res = client
-                    .post(&url)
-                    .bearer_auth(&token)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(body.clone())
-                    .send()
-                    .await;
-                match res {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
-                    }
-                    _ => errors += 1,
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await.expect("client task");
-        all.extend(l);
-        errors += e;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
-    let pct = |q: f64| {
-        all.get(((q * all.len() as f64).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(f64::NAN)
+/// `wrk` (one thread, `CONNECTIONS` connections, each sending its next request as soon as
+/// the last is answered) against one server-function URL; returns its figures.
+fn run(dir: &std::path::Path, url: &str, token: &str, body: &str, seconds: f64) -> Outcome {
+    let script = dir.join("post.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = \"{body}\"\n\
+             wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n\
+             wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"
+        ),
+    )
+    .expect("write wrk script");
+    let out = Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .expect("wrk on PATH (scripts/bench.sh installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |prefix: &str| -> Option<&str> {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::trim)
+    };
+    let ms = |v: &str| -> f64 {
+        let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+        let n: f64 = num.parse().unwrap_or(f64::NAN);
+        match unit {
+            "us" => n / 1000.0,
+            "s" => n * 1000.0,
+            _ => n,
+        }
     };
     Outcome {
-        rps: all.len() as f64 / elapsed,
-        p50_ms: pct(0.5),
-        p99_ms: pct(0.99),
-        errors,
+        rps: field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
+        p50_ms: field("50%").map_or(f64::NAN, ms),
+        p99_ms: field("99%").map_or(f64::NAN, ms),
+        errors: field("Non-2xx or 3xx responses:")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
     }
 }
 
@@ -157,25 +158,27 @@ fn main() {
         let (_, token) = server::auth::tokens::create(&state.services.store, "load", Role::Viewer)
             .await
             .expect("token");
-        let real = state.services.lazy_section("everest-2026-10", "forecast").await.expect("section");
+        let real = state.services.lazy_section("everest-2026-10", "forecast", None).await.expect("section");
         let size = real.html.len();
         app::bench::set_constant(real);
         tokio::spawn(app.run_until(std::future::pending()));
 
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(CONNECTIONS * 2)
-            .build()
-            .expect("client");
-        let body = "report_id=everest-2026-10&section_id=forecast";
+        // As the island sends it: with the version the page was rendered with.
+        let body = "report_id=everest-2026-10&section_id=forecast&version=1";
         let section = format!("http://{addr}/api/fn/report_section");
         let constant = format!("http://{addr}/api/fn/bench_constant");
-        run(&client, &section, &token, body, 2.0).await; // warm-up
+        let work = dir.path().to_owned();
+        let bench = |url: String, seconds: f64| {
+            let (work, token) = (work.clone(), token.clone());
+            tokio::task::spawn_blocking(move || run(&work, &url, &token, body, seconds))
+        };
+        bench(section.clone(), 2.0).await.expect("warm-up");
         println!("payload: {size} bytes of section HTML; {CONNECTIONS} connections; {seconds} s per round");
 
         let (mut s_rps, mut s_p99, mut c_rps, mut c_p99) = (vec![], vec![], vec![], vec![]);
         for round in 1..=3 {
-            let s = run(&client, &section, &token, body, seconds).await;
-            let c = run(&client, &constant, &token, body, seconds).await;
+            let s = bench(section.clone(), seconds).await.expect("wrk");
+            let c = bench(constant.clone(), seconds).await.expect("wrk");
             println!(
                 "round {round}: section {:.0} req/s p50 {:.2} ms p99 {:.2} ms ({} errors) | ceiling {:.0} req/s p50 {:.2} ms p99 {:.2} ms ({} errors)",
                 s.rps, s.p50_ms, s.p99_ms, s.errors, c.rps, c.p50_ms, c.p99_ms, c.errors
@@ -197,9 +200,9 @@ fn main() {
         let (mut on, mut off) = (vec![], vec![]);
         for round in 1..=3 {
             monitor.set_enabled(true);
-            let a = run(&client, &section, &token, body, seconds).await;
+            let a = bench(section.clone(), seconds).await.expect("wrk");
             monitor.set_enabled(false);
-            let b = run(&client, &section, &token, body, seconds).await;
+            let b = bench(section.clone(), seconds).await.expect("wrk");
             println!("round {round}: monitor on {:.0} req/s | off {:.0} req/s", a.rps, b.rps);
             on.push(a.rps);
             off.push(b.rps);

@@ -13,11 +13,16 @@ use crate::dto::{Priority, SectionHtml};
 use crate::error::AppError;
 
 /// Fetches one section of a report, rendered to HTML on the server (cache first).
-/// Unknown report or section → 404 and nothing cached.
+/// `version` is the section version the page showed (optional): while it is current the
+/// cached HTML is found in one read. Unknown report or section → 404 and nothing cached.
 #[server(prefix = "/api/fn", endpoint = "report_section")]
-pub async fn report_section(report_id: String, section_id: String) -> Result<SectionHtml, AppError> {
+pub async fn report_section(
+    report_id: String,
+    section_id: String,
+    version: Option<u32>,
+) -> Result<SectionHtml, AppError> {
     use self::ssr::*;
-    lazy_section_html(&report_id, &section_id)
+    lazy_section_html(&report_id, &section_id, version)
         .await
         .map_err(AppError::respond)
 }
@@ -36,7 +41,13 @@ enum State {
 }
 
 #[island]
-pub fn LazySection(report_id: String, section_id: String, title: String, priority: Priority) -> impl IntoView {
+pub fn LazySection(
+    report_id: String,
+    section_id: String,
+    version: u32,
+    title: String,
+    priority: Priority,
+) -> impl IntoView {
     let state = RwSignal::new(State::Waiting);
     let head = NodeRef::<html::Div>::new();
     let root = NodeRef::<html::Div>::new();
@@ -53,7 +64,7 @@ pub fn LazySection(report_id: String, section_id: String, title: String, priorit
             state.set(State::Loading);
             let (report_id, section_id) = (report_id.clone(), section_id.clone());
             leptos::task::spawn_local(async move {
-                match report_section(report_id, section_id).await {
+                match report_section(report_id, section_id, Some(version)).await {
                     Ok(section) => {
                         state.set(State::Loaded(section.html));
                         super::progress::mark_loaded();

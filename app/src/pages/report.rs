@@ -10,8 +10,8 @@ use crate::components::{Breadcrumbs, Layout, StatusBadge};
 use crate::dto::Priority;
 use crate::error::AppError;
 use crate::islands::{LazySection, SectionProgress};
-use crate::sections::{body_class, render_section};
-use crate::services::{ReportOutline, ReportView, SectionContent, SectionOutline};
+use crate::sections::body_class;
+use crate::services::{ReportOutline, ReportView, SectionOutline};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -39,7 +39,7 @@ fn ReportBody(report: ReportView) -> impl IntoView {
                 .iter()
                 .position(|(id, _)| id == &s.id)
                 .map(|i| high.swap_remove(i).1);
-            view! { <ReportSection outline=outline.clone() section=s.clone() content /> }
+            view! { <ReportSection outline=outline.clone() section=s.clone() html=content /> }
         })
         .collect_view();
     view! {
@@ -84,12 +84,12 @@ pub(crate) fn ReportHeader(outline: ReportOutline) -> impl IntoView {
 fn ReportSection(
     outline: ReportOutline,
     section: SectionOutline,
-    content: Option<Result<SectionContent, AppError>>,
+    html: Option<Result<String, AppError>>,
 ) -> impl IntoView {
     let heading = format!("h-{}", section.id);
     let labelled_by = heading.clone();
-    let body = match content {
-        Some(Ok(c)) => view! { <div class=body_class(&section)>{render_section(&outline, &c)}</div> }.into_any(),
+    let body = match html {
+        Some(Ok(html)) => view! { <div class=body_class(&section) inner_html=html></div> }.into_any(),
         Some(Err(e)) => view! {
             <div class=body_class(&section)>
                 <div class="lazy-failed" role="alert">
@@ -104,6 +104,7 @@ fn ReportSection(
                 <LazySection
                     report_id=outline.id.clone()
                     section_id=section.id.clone()
+                    version=section.version
                     title=section.title.clone()
                     priority=section.priority
                 />

@@ -10,8 +10,8 @@ use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout};
 use crate::dto::{Role, SectionKind};
 use crate::error::AppError;
-use crate::sections::{body_class, render_section};
-use crate::services::{RequestCtx, SectionContent, SectionView};
+use crate::sections::body_class;
+use crate::services::{RequestCtx, SectionView};
 use crate::url::escape as url_escape;
 
 /// Saves a custom section's Markdown (plain form post) and redirects back to the section.
@@ -66,12 +66,9 @@ fn SectionBody(view: SectionView, can_edit: bool, error: Option<String>) -> impl
     let SectionView {
         outline,
         section,
-        content,
+        html,
+        markdown,
     } = view;
-    let markdown = match &content {
-        SectionContent::Custom { markdown, .. } => Some(markdown.clone()),
-        _ => None,
-    };
     view! {
         <Title text=format!("{} — {}", section.title, outline.title) />
         <Breadcrumbs items=vec![
@@ -83,7 +80,7 @@ fn SectionBody(view: SectionView, can_edit: bool, error: Option<String>) -> impl
         <article class=format!("report-section standalone kind-{}", section.kind)>
             <h1>{section.title.clone()}</h1>
             <p class="meta">"Section version " {section.version}</p>
-            <div class=body_class(&section)>{render_section(&outline, &content)}</div>
+            <div class=body_class(&section) inner_html=html></div>
         </article>
         {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
         {(can_edit)

@@ -45,7 +45,11 @@ pub fn section_to_html(outline: &ReportOutline, content: &SectionContent) -> Str
 }
 
 /// The body of the `report_section` server function.
-pub async fn lazy_section_html(report_id: &str, section_id: &str) -> Result<SectionHtml, AppError> {
+pub async fn lazy_section_html(
+    report_id: &str,
+    section_id: &str,
+    version: Option<u32>,
+) -> Result<SectionHtml, AppError> {
     let ctx = RequestCtx::with_role(Role::Viewer)?;
-    ctx.services.section_html(report_id, section_id).await
+    ctx.services.section_html(report_id, section_id, version).await
 }

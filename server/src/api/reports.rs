@@ -38,8 +38,8 @@ pub async fn section(
     Caller(_): Caller,
     Path((id, section)): Path<(String, String)>,
 ) -> Result<impl IntoResponse> {
-    let view = state.services.section_view(&id, &section).await?;
-    Ok(Json(json!({ "section": view.section, "content": view.content })))
+    let (section, content) = state.services.section_content(&id, &section).await?;
+    Ok(Json(json!({ "section": section, "content": content })))
 }
 
 #[derive(Deserialize)]

@@ -195,9 +195,24 @@ impl Cache {
             tracing::debug!(key = %name, "cache: unreadable value; recomputing");
         }
         self.inner.counters.miss();
+        self.fill(key, compute).await
+    }
+
+    /// Computes and stores a value known to be missing (e.g. after a [`get_many`] miss),
+    /// without reading the key again; single flight like [`get_or_compute`].
+    ///
+    /// [`get_many`]: Self::get_many
+    /// [`get_or_compute`]: Self::get_or_compute
+    pub async fn fill<V, S, F, Fut>(&self, key: &Key, compute: F) -> Result<V>
+    where
+        V: DeserializeOwned,
+        S: Serialize + Send + 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<S>> + Send + 'static,
+    {
         let raw = self.compute_once(key, compute).await?;
         serde_json::from_str(envelope::open(&raw).map(|e| e.v.get()).unwrap_or("null"))
-            .map_err(|e| Error::Internal(format!("cache value for {name} does not round-trip: {e}")))
+            .map_err(|e| Error::Internal(format!("cache value for {key} does not round-trip: {e}")))
     }
 
     /// Single flight: the first caller computes and stores; the others wait for it.

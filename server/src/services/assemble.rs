@@ -11,32 +11,21 @@ use engine::montecarlo::Forecast;
 use engine::summary::{completeness, CompletenessInput, ExecutiveSummary};
 use serde::{Deserialize, Serialize};
 
-/// The value under `pmr:section:{report}:{section}:v{version}`.
+/// The value under `pmr:section:{report}:{section}:v{version}`: what readers get — the
+/// section rendered to HTML — and its row count for the placeholder. Typed content is not
+/// kept here: the JSON API rebuilds it from the cached pieces (metrics, forecast, insights),
+/// and leaving it out keeps the hot read small.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedSection {
     pub rows: u32,
     pub html: String,
-    pub content: SectionContent,
-}
-
-/// What the lazy island needs of a [`CachedSection`]; the content is skipped, not parsed.
-#[derive(Debug, Clone, Deserialize)]
-pub struct HtmlOnly {
-    pub html: String,
-}
-
-/// What a page needs of a [`CachedSection`].
-#[derive(Debug, Clone, Deserialize)]
-pub struct ContentOnly {
-    pub content: SectionContent,
 }
 
 impl CachedSection {
-    pub fn new(outline: &ReportOutline, content: SectionContent) -> Self {
+    pub fn new(outline: &ReportOutline, content: &SectionContent) -> Self {
         Self {
             rows: content.rows(),
-            html: section_to_html(outline, &content),
-            content,
+            html: section_to_html(outline, content),
         }
     }
 }

@@ -59,8 +59,13 @@ impl Services for PmrServices {
         Ok(self.section_view(report_id, section_id).await?)
     }
 
-    async fn section_html(&self, report_id: &str, section_id: &str) -> Result<SectionHtml, AppError> {
-        Ok(self.lazy_section(report_id, section_id).await?)
+    async fn section_html(
+        &self,
+        report_id: &str,
+        section_id: &str,
+        version: Option<u32>,
+    ) -> Result<SectionHtml, AppError> {
+        Ok(self.lazy_section(report_id, section_id, version).await?)
     }
 
     async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<String, AppError> {

@@ -136,7 +136,7 @@ impl PmrServices {
                 section: section.id.clone(),
                 version: section.version,
             };
-            if let Err(e) = self.cache.put(&key, &CachedSection::new(outline, content)).await {
+            if let Err(e) = self.cache.put(&key, &CachedSection::new(outline, &content)).await {
                 tracing::warn!(error = %e, "cache: could not warm a section");
             }
         }
@@ -218,8 +218,8 @@ impl PmrServices {
         let mut frozen = Vec::new();
         if status == "approved" {
             for s in &outline.sections {
-                let view = self.section_view(report_id, &s.id).await?;
-                let json = serde_json::to_string(&view.content).map_err(|e| Error::Internal(e.to_string()))?;
+                let (_, content) = self.section_content(report_id, &s.id).await?;
+                let json = serde_json::to_string(&content).map_err(|e| Error::Internal(e.to_string()))?;
                 frozen.push((s.id.clone(), json));
             }
         }

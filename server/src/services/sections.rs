@@ -11,7 +11,7 @@ use engine::metrics::Metrics;
 use engine::montecarlo::Forecast;
 use engine::{Period, Project};
 
-use super::assemble::{self, CachedSection, ContentOnly, HtmlOnly};
+use super::assemble::{self, CachedSection};
 use super::{ids, PmrServices};
 use crate::cache::Key;
 use crate::error::{Error, Result};
@@ -198,7 +198,7 @@ impl PmrServices {
     /// Computes and renders a section; keeps its row count current for the placeholder.
     async fn build_section(&self, outline: ReportOutline, section: SectionOutline) -> Result<CachedSection> {
         let content = self.compute_section(&outline, &section).await?;
-        let cached = CachedSection::new(&outline, content);
+        let cached = CachedSection::new(&outline, &content);
         if cached.rows != section.rows {
             self.store
                 .set_section_rows(&outline.id, &section.id, cached.rows)
@@ -227,25 +227,46 @@ impl PmrServices {
             .ok_or_else(|| Error::NotFound(format!("section {section_id:?} in report {:?}", outline.id)))
     }
 
-    async fn cached_section<V: serde::de::DeserializeOwned>(
-        &self,
-        outline: &ReportOutline,
-        section: &SectionOutline,
-    ) -> Result<V> {
+    /// A section's cached HTML; a miss computes and renders it (single flight).
+    async fn cached_section(&self, outline: &ReportOutline, section: &SectionOutline) -> Result<CachedSection> {
         let svc = self.clone();
         let (o, s) = (outline.clone(), section.clone());
         self.cache
-            .get_or_compute::<V, CachedSection, _, _>(&Self::section_key(outline, section), move || async move {
-                svc.build_section(o, s).await
-            })
+            .get_or_compute::<CachedSection, CachedSection, _, _>(
+                &Self::section_key(outline, section),
+                move || async move { svc.build_section(o, s).await },
+            )
             .await
     }
 
-    /// What the lazy island shows.
-    pub async fn lazy_section(&self, report_id: &str, section_id: &str) -> Result<SectionHtml> {
-        let outline = self.outline(report_id).await?;
-        let section = Self::find(&outline, section_id)?;
-        let cached: HtmlOnly = self.cached_section(&outline, section).await?;
+    /// What the lazy island shows. With the version the page was rendered with, a hit
+    /// needs one read: the key exists only for a real, current section (an edit evicts
+    /// every version of it; invented ids never get a key). Otherwise — a miss, no version
+    /// — the outline decides what is current.
+    pub async fn lazy_section(&self, report_id: &str, section_id: &str, version: Option<u32>) -> Result<SectionHtml> {
+        let (rid, sid) = (ids::report(report_id)?, ids::section(section_id)?);
+        if let Some(v) = version {
+            let key = Key::Section {
+                report: rid.to_owned(),
+                section: sid.to_owned(),
+                version: v,
+            };
+            if let Some(Some(hit)) = self
+                .cache
+                .get_many::<CachedSection>(std::slice::from_ref(&key))
+                .await
+                .pop()
+            {
+                return Ok(SectionHtml {
+                    section_id: sid.to_owned(),
+                    version: v,
+                    html: hit.html,
+                });
+            }
+        }
+        let outline = self.outline(rid).await?;
+        let section = Self::find(&outline, sid)?;
+        let cached = self.cached_section(&outline, section).await?;
         Ok(SectionHtml {
             section_id: section.id.clone(),
             version: section.version,
@@ -253,15 +274,31 @@ impl PmrServices {
         })
     }
 
+    /// One section on its own page (the no-JavaScript route): cached HTML, plus the
+    /// Markdown of a custom section for its edit form.
     pub async fn section_view(&self, report_id: &str, section_id: &str) -> Result<SectionView> {
         let outline = self.outline(report_id).await?;
         let section = Self::find(&outline, section_id)?.clone();
-        let cached: ContentOnly = self.cached_section(&outline, &section).await?;
+        let cached = self.cached_section(&outline, &section).await?;
+        let markdown = match section.kind {
+            SectionKind::Custom => Some(self.store.section_markdown(&outline.id, &section.id).await?),
+            _ => None,
+        };
         Ok(SectionView {
             outline,
             section,
-            content: cached.content,
+            html: cached.html,
+            markdown,
         })
+    }
+
+    /// A section's typed content, for the JSON API and for freezing at approval: rebuilt
+    /// from the cached pieces (metrics, forecast, insights), not from the HTML.
+    pub async fn section_content(&self, report_id: &str, section_id: &str) -> Result<(SectionOutline, SectionContent)> {
+        let outline = self.outline(report_id).await?;
+        let section = Self::find(&outline, section_id)?.clone();
+        let content = self.compute_section(&outline, &section).await?;
+        Ok((section, content))
     }
 
     /// The outline and its high sections: one MGET, then only the misses are computed.
@@ -274,22 +311,28 @@ impl PmrServices {
             .cloned()
             .collect();
         let keys: Vec<Key> = high.iter().map(|s| Self::section_key(&outline, s)).collect();
-        let found = self.cache.get_many::<ContentOnly>(&keys).await;
-        let mut contents = Vec::with_capacity(high.len());
+        let found = self.cache.get_many::<CachedSection>(&keys).await;
+        let mut sections = Vec::with_capacity(high.len());
         for (section, hit) in high.iter().zip(found) {
-            let content = match hit {
-                Some(c) => Ok(c.content),
-                None => self
-                    .cached_section::<ContentOnly>(&outline, section)
-                    .await
-                    .map(|c| c.content)
-                    .map_err(app::error::AppError::from),
+            let html = match hit {
+                Some(c) => Ok(c.html),
+                None => {
+                    let (svc, o, s) = (self.clone(), outline.clone(), section.clone());
+                    self.cache
+                        .fill::<CachedSection, CachedSection, _, _>(
+                            &Self::section_key(&outline, section),
+                            move || async move { svc.build_section(o, s).await },
+                        )
+                        .await
+                        .map(|c| c.html)
+                        .map_err(app::error::AppError::from)
+                }
             };
-            contents.push((section.id.clone(), content));
+            sections.push((section.id.clone(), html));
         }
         Ok(ReportView {
             outline,
-            high: contents,
+            high: sections,
         })
     }
 }

@@ -1,225 +1,24 @@
-//! The demo portfolio loaded on first start when the store is empty: ten projects in
-//! varied health, each with 12+ monthly snapshots to October 2026, 20–200 work packages
-//! in a dependency network, risks and milestones, and a generated report for its latest
-//! month. Deterministic: the same data on every machine and every run.
+//! Building a demo project from its profile: snapshots along an S-curve bent by the
+//! profile's drift, a layered work-package network scaled to the planned duration, risks on
+//! the remaining work, and milestones that slip as the schedule does.
 
-use app::dto::Role;
-use app::services::{GenerateRequest, Principal};
 use chrono::{Datelike, NaiveDate};
 use engine::{
-    Amount, Currency, Distribution, Milestone, MilestoneStatus, Percent, Period, Probability, Project, ProjectId, Risk,
-    RiskCategory, RiskStatus, Snapshot, ThreePoint, WorkPackage,
+    Amount, Currency, Milestone, MilestoneStatus, Percent, Period, Probability, Project, ProjectId, Risk, RiskCategory,
+    RiskStatus, Snapshot, ThreePoint, WorkPackage,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::profiles::Profile;
+use super::AS_OF;
 use crate::error::{Error, Result};
-use crate::services::PmrServices;
-
-/// The month the demo's data runs to.
-pub const AS_OF: (i32, u32) = (2026, 10);
-
-/// How a demo project behaves over its months.
-struct Profile {
-    id: &'static str,
-    name: &'static str,
-    manager: &'static str,
-    sponsor: &'static str,
-    currency: &'static str,
-    start: (i32, u32),
-    months: u32,
-    work_packages: usize,
-    risks: usize,
-    bac: f64,
-    /// CPI at the first and the latest month.
-    cpi: (f64, f64),
-    /// Progress relative to plan at the first and the latest month.
-    spi: (f64, f64),
-    /// Allocated ÷ capacity hours at the latest month.
-    utilisation: f64,
-    /// Open defects added per month.
-    defect_trend: i32,
-    estimate: Distribution,
-}
-
-const PROFILES: [Profile; 10] = [
-    Profile {
-        id: "apollo",
-        name: "Apollo Data Platform",
-        manager: "Ada Byron",
-        sponsor: "CIO Office",
-        currency: "EUR",
-        start: (2025, 3),
-        months: 24,
-        work_packages: 120,
-        risks: 18,
-        bac: 4_800_000.0,
-        cpi: (1.01, 1.02),
-        spi: (1.0, 1.01),
-        utilisation: 0.86,
-        defect_trend: 0,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "borealis",
-        name: "Borealis Billing Migration",
-        manager: "Grace Hopper",
-        sponsor: "Finance",
-        currency: "EUR",
-        start: (2025, 6),
-        months: 20,
-        work_packages: 80,
-        risks: 14,
-        bac: 2_300_000.0,
-        cpi: (0.99, 0.93),
-        spi: (1.0, 0.96),
-        utilisation: 0.97,
-        defect_trend: 1,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "cassini",
-        name: "Cassini Customer Portal",
-        manager: "Alan Turing",
-        sponsor: "Digital Sales",
-        currency: "GBP",
-        start: (2025, 1),
-        months: 22,
-        work_packages: 150,
-        risks: 26,
-        bac: 3_600_000.0,
-        cpi: (0.98, 0.84),
-        spi: (0.97, 0.83),
-        utilisation: 1.08,
-        defect_trend: 3,
-        estimate: Distribution::Triangular,
-    },
-    Profile {
-        id: "delta-grid",
-        name: "Delta Grid Telemetry",
-        manager: "Hedy Lamarr",
-        sponsor: "Operations",
-        currency: "USD",
-        start: (2025, 4),
-        months: 18,
-        work_packages: 60,
-        risks: 10,
-        bac: 1_450_000.0,
-        cpi: (1.03, 1.05),
-        spi: (1.02, 1.04),
-        utilisation: 0.82,
-        defect_trend: -1,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "everest",
-        name: "Everest ERP Rollout",
-        manager: "Edsger Dijkstra",
-        sponsor: "COO",
-        currency: "EUR",
-        start: (2025, 2),
-        months: 30,
-        work_packages: 200,
-        risks: 30,
-        bac: 9_500_000.0,
-        cpi: (0.97, 0.95),
-        spi: (0.95, 0.80),
-        utilisation: 1.16,
-        defect_trend: 2,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "fuji",
-        name: "Fuji Mobile App",
-        manager: "Katherine Johnson",
-        sponsor: "Marketing",
-        currency: "USD",
-        start: (2025, 8),
-        months: 16,
-        work_packages: 45,
-        risks: 9,
-        bac: 980_000.0,
-        cpi: (1.0, 0.98),
-        spi: (0.99, 0.92),
-        utilisation: 0.93,
-        defect_trend: 1,
-        estimate: Distribution::Triangular,
-    },
-    Profile {
-        id: "gemini",
-        name: "Gemini Data Centre Move",
-        manager: "Barbara Liskov",
-        sponsor: "Infrastructure",
-        currency: "EUR",
-        start: (2025, 5),
-        months: 24,
-        work_packages: 180,
-        risks: 22,
-        bac: 6_200_000.0,
-        cpi: (1.0, 0.99),
-        spi: (1.0, 0.99),
-        utilisation: 0.9,
-        defect_trend: 0,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "horizon",
-        name: "Horizon Analytics Suite",
-        manager: "John von Neumann",
-        sponsor: "Strategy",
-        currency: "CHF",
-        start: (2025, 1),
-        months: 26,
-        work_packages: 130,
-        risks: 20,
-        bac: 5_100_000.0,
-        cpi: (0.96, 0.86),
-        spi: (0.98, 0.93),
-        utilisation: 1.02,
-        defect_trend: 4,
-        estimate: Distribution::Pert,
-    },
-    Profile {
-        id: "ion",
-        name: "Ion Intranet Refresh",
-        manager: "Margaret Hamilton",
-        sponsor: "HR",
-        currency: "EUR",
-        start: (2025, 10),
-        months: 14,
-        work_packages: 20,
-        risks: 6,
-        bac: 420_000.0,
-        cpi: (1.02, 1.01),
-        spi: (1.01, 1.0),
-        utilisation: 0.8,
-        defect_trend: 0,
-        estimate: Distribution::Triangular,
-    },
-    Profile {
-        id: "juno",
-        name: "Juno Supplier Portal",
-        manager: "Claude Shannon",
-        sponsor: "Procurement",
-        currency: "SEK",
-        start: (2025, 7),
-        months: 18,
-        work_packages: 70,
-        risks: 12,
-        bac: 12_500_000.0,
-        cpi: (0.98, 0.92),
-        spi: (1.0, 0.91),
-        utilisation: 0.99,
-        defect_trend: 2,
-        estimate: Distribution::Pert,
-    },
-];
 
 fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::Internal(format!("bad demo date {y}-{m}-{d}")))
 }
 
-fn period(y: i32, m: u32) -> Result<Period> {
+pub(super) fn period(y: i32, m: u32) -> Result<Period> {
     Period::new(y, m).ok_or_else(|| Error::Internal(format!("bad demo period {y}-{m}")))
 }
 
@@ -233,7 +32,7 @@ fn three(o: f64, m: f64, p: f64) -> Result<ThreePoint> {
 }
 
 /// Builds one demo project from its profile.
-fn build(p: &Profile) -> Result<Project> {
+pub(super) fn build(p: &Profile) -> Result<Project> {
     let mut rng = StdRng::seed_from_u64(
         p.id.bytes()
             .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))),
@@ -466,80 +265,4 @@ fn milestones(p: &Profile, start: NaiveDate, finish: NaiveDate, as_of: Period) -
             })
         })
         .collect()
-}
-
-/// Every demo project, built and validated.
-pub fn projects() -> Result<Vec<Project>> {
-    PROFILES
-        .iter()
-        .map(|p| {
-            let project = build(p)?;
-            project.validate()?;
-            Ok(project)
-        })
-        .collect()
-}
-
-/// Imports the demo projects and generates each one's report for the latest month.
-pub async fn load(services: &PmrServices) -> Result<()> {
-    let demo = Principal {
-        name: "demo".into(),
-        role: Role::Editor,
-        signed_in: true,
-    };
-    let period = period(AS_OF.0, AS_OF.1)?.to_string();
-    for (i, project) in projects()?.iter().enumerate() {
-        services.import_project(project).await?;
-        let template = if i % 3 == 2 { "technical" } else { "executive" };
-        let id = services
-            .generate_unlimited(
-                &demo,
-                GenerateRequest {
-                    project_id: project.id.to_string(),
-                    period: period.clone(),
-                    template: template.into(),
-                    iterations: None,
-                },
-            )
-            .await?;
-        if template == "technical" {
-            services
-                .save_markdown(
-                    &demo,
-                    &id,
-                    "technical-progress",
-                    1,
-                    TECH_NOTE.replace("{name}", &project.name),
-                )
-                .await?;
-        }
-    }
-    tracing::info!(projects = PROFILES.len(), "demo portfolio loaded");
-    Ok(())
-}
-
-const TECH_NOTE: &str = "## {name}: technical progress\n\n\
-The integration environment is stable again after the October patch window. \
-Performance tests of the **reporting interface** passed at 1.4× the expected peak load.\n\n\
-- Data migration dry-run 3 completed; 0.2 % of records need manual review.\n\
-- Two interface defects remain open with the vendor.\n\
-- Next: security review and the cut-over rehearsal.\n";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_is_valid_varied_and_deterministic() {
-        let a = projects().expect("demo builds");
-        let b = projects().expect("demo builds");
-        assert_eq!(a, b, "same data on every run");
-        assert!(a.len() >= 8);
-        for p in &a {
-            assert!(p.snapshots.len() >= 12, "{} has {} snapshots", p.id, p.snapshots.len());
-            assert!((20..=200).contains(&p.work_packages.len()), "{}", p.id);
-            assert!(p.work_packages.iter().any(|w| !w.predecessors.is_empty()));
-            assert!(!p.risks.is_empty() && !p.milestones.is_empty());
-        }
-    }
 }
