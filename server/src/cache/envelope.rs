@@ -6,19 +6,21 @@
 //! - probabilistic early expiry ("XFetch") says so: `now − δ·β·ln(u) ≥ expiry`, u uniform
 //!   in (0, 1], δ the compute time — expensive values start earlier.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
+/// An envelope and its value, read in one pass (the value is the bulk of the bytes; a
+/// second pass over it would be most of the cost of a hit).
 #[derive(Deserialize)]
-pub struct Envelope<'a> {
+#[serde(bound = "V: DeserializeOwned")]
+pub struct Envelope<V> {
     /// Expiry, unix ms.
     pub x: u64,
     /// Time to live it was stored with, ms.
     pub t: u64,
     /// Compute time, ms.
     pub d: u64,
-    #[serde(borrow)]
-    pub v: &'a RawValue,
+    pub v: V,
 }
 
 /// Wraps an already-serialised value without parsing it again.
@@ -26,14 +28,14 @@ pub fn wrap(value_json: &str, expires_ms: u64, ttl_ms: u64, compute_ms: u64) -> 
     format!("{{\"x\":{expires_ms},\"t\":{ttl_ms},\"d\":{compute_ms},\"v\":{value_json}}}")
 }
 
-/// `None` when the stored text is not an envelope (written by something else, or an older
-/// version): the caller treats that as a miss and overwrites it.
-pub fn open(raw: &str) -> Option<Envelope<'_>> {
+/// `None` when the stored text is not an envelope of a `V` (written by something else, or
+/// an older version): the caller treats that as a miss and overwrites it.
+pub fn open<V: DeserializeOwned>(raw: &str) -> Option<Envelope<V>> {
     serde_json::from_str(raw).ok()
 }
 
 /// Whether this reader should refresh now; `u` is a uniform draw in (0, 1].
-pub fn due_for_refresh(env: &Envelope<'_>, now_ms: u64, beta: f64, u: f64) -> bool {
+pub fn due_for_refresh<V>(env: &Envelope<V>, now_ms: u64, beta: f64, u: f64) -> bool {
     if now_ms >= env.x || env.x - now_ms <= env.t / 10 {
         return true;
     }
@@ -58,17 +60,21 @@ mod tests {
     #[test]
     fn wraps_and_opens() {
         let raw = wrap(r#"{"a":1}"#, 5_000, 1_000, 20);
-        let env = open(&raw).expect("an envelope");
-        assert_eq!((env.x, env.t, env.d, env.v.get()), (5_000, 1_000, 20, r#"{"a":1}"#));
-        assert!(open("{\"a\":1}").is_none());
-        assert!(open("not json").is_none());
+        let env = open::<serde_json::Value>(&raw).expect("an envelope");
+        assert_eq!(
+            (env.x, env.t, env.d, env.v),
+            (5_000, 1_000, 20, serde_json::json!({"a": 1}))
+        );
+        assert!(open::<serde_json::Value>("{\"a\":1}").is_none());
+        assert!(open::<serde_json::Value>("not json").is_none());
+        assert!(open::<u32>(&raw).is_none(), "a value of another shape is unreadable");
     }
 
     #[test]
     fn refreshes_only_near_expiry() {
         // Stored at 0 with a 100 s TTL, computed in 50 ms.
         let raw = wrap("1", 100_000, 100_000, 50);
-        let env = open(&raw).expect("an envelope");
+        let env = open::<u32>(&raw).expect("an envelope");
         // Far from expiry: even an unlucky draw (u = 0.001 → head start ≈ 345 ms) waits.
         assert!(!due_for_refresh(&env, 10_000, 1.0, 0.001));
         assert!(!due_for_refresh(&env, 89_000, 1.0, 0.5));
@@ -77,7 +83,7 @@ mod tests {
         // XFetch: with a short TTL (soft window 50 ms), a value that took 50 ms to compute
         // may start refreshing 100 ms ahead on an unlucky draw...
         let quick = wrap("1", 100_000, 500, 50);
-        let quick = open(&quick).expect("an envelope");
+        let quick = open::<u32>(&quick).expect("an envelope");
         assert!(due_for_refresh(&quick, 99_900, 1.0, 0.01));
         // ...but not with β = 0.
         assert!(!due_for_refresh(&quick, 99_900, 0.0, 0.01));

@@ -182,15 +182,13 @@ impl Cache {
     {
         let name = key.to_string();
         if let Some(raw) = self.get_raw(&name).await {
-            if let Some(env) = envelope::open(&raw) {
-                if let Ok(value) = serde_json::from_str::<V>(env.v.get()) {
-                    self.inner.counters.hit();
-                    let u: f64 = 1.0 - rand_unit();
-                    if envelope::due_for_refresh(&env, envelope::now_ms(), self.inner.config.early_refresh_beta, u) {
-                        self.refresh_in_background(key, compute);
-                    }
-                    return Ok(value);
+            if let Some(env) = envelope::open::<V>(&raw) {
+                self.inner.counters.hit();
+                let u: f64 = 1.0 - rand_unit();
+                if envelope::due_for_refresh(&env, envelope::now_ms(), self.inner.config.early_refresh_beta, u) {
+                    self.refresh_in_background(key, compute);
                 }
+                return Ok(env.v);
             }
             tracing::debug!(key = %name, "cache: unreadable value; recomputing");
         }
@@ -211,8 +209,9 @@ impl Cache {
         Fut: Future<Output = Result<S>> + Send + 'static,
     {
         let raw = self.compute_once(key, compute).await?;
-        serde_json::from_str(envelope::open(&raw).map(|e| e.v.get()).unwrap_or("null"))
-            .map_err(|e| Error::Internal(format!("cache value for {key} does not round-trip: {e}")))
+        envelope::open::<V>(&raw)
+            .map(|e| e.v)
+            .ok_or_else(|| Error::Internal(format!("cache value for {key} does not read back as asked")))
     }
 
     /// Single flight: the first caller computes and stores; the others wait for it.
@@ -285,10 +284,7 @@ impl Cache {
         };
         raws.into_iter()
             .map(|raw| {
-                let value = raw
-                    .as_deref()
-                    .and_then(envelope::open)
-                    .and_then(|e| serde_json::from_str(e.v.get()).ok());
+                let value = raw.as_deref().and_then(envelope::open::<T>).map(|e| e.v);
                 match value {
                     Some(v) => {
                         self.inner.counters.hit();
