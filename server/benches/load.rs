@@ -65,6 +65,7 @@ fn start_redis(port: u16, dir: &std::path::Path) -> Redis {
 }
 
 struct Outcome {
+    requests: u64,
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
@@ -112,7 +113,13 @@ fn run(dir: &std::path::Path, url: &str, token: &str, body: &str, seconds: f64) 
             _ => n,
         }
     };
+    let requests = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .and_then(|(n, _)| n.trim().parse().ok())
+        .unwrap_or(0);
     Outcome {
+        requests,
         rps: field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
         p50_ms: field("50%").map_or(f64::NAN, ms),
         p99_ms: field("99%").map_or(f64::NAN, ms),
@@ -120,6 +127,17 @@ fn run(dir: &std::path::Path, url: &str, token: &str, body: &str, seconds: f64) 
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
     }
+}
+
+/// CPU time this process (the server) has used, in µs, from `/proc/self/stat` (Linux).
+fn process_cpu_us() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may contain spaces) start after ") ".
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, i.e. 11 and 12 after the name.
+    (ticks(11) + ticks(12)) * 1_000_000.0 / 100.0
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -197,30 +215,43 @@ fn main() {
         );
 
         // The monitor's cost per request is a few hundred nanoseconds against ~150 µs of
-        // work, far below run-to-run noise; so pair the runs, alternate which goes first
-        // (drift on a busy machine then falls on both), and take the median pair ratio.
+        // work, below run-to-run throughput noise on this machine; so pair the runs,
+        // alternate which goes first, take the median pair ratio — and also measure what
+        // the difference really is: the server's CPU time per request.
         let monitor = Arc::clone(&state.monitor);
         let mut ratios = vec![];
-        let (mut on_all, mut off_all) = (vec![], vec![]);
+        let (mut on_all, mut off_all, mut on_cpu, mut off_cpu) = (vec![], vec![], vec![], vec![]);
         for round in 1..=6 {
             let mut pair = [0.0, 0.0];
+            let mut cpu = [0.0, 0.0];
             for enabled in if round % 2 == 1 { [true, false] } else { [false, true] } {
                 monitor.set_enabled(enabled);
+                let before = process_cpu_us();
                 let r = bench(section.clone(), seconds).await.expect("wrk");
+                let used = process_cpu_us() - before;
                 pair[usize::from(!enabled)] = r.rps;
+                cpu[usize::from(!enabled)] = used / r.requests.max(1) as f64;
             }
-            println!("round {round}: monitor on {:.0} req/s | off {:.0} req/s", pair[0], pair[1]);
+            println!(
+                "round {round}: monitor on {:.0} req/s, {:.1} µs CPU/req | off {:.0} req/s, {:.1} µs CPU/req",
+                pair[0], cpu[0], pair[1], cpu[1]
+            );
             ratios.push(pair[0] / pair[1]);
             on_all.push(pair[0]);
             off_all.push(pair[1]);
+            on_cpu.push(cpu[0]);
+            off_cpu.push(cpu[1]);
         }
         monitor.set_enabled(true);
+        let (on_c, off_c) = (median(on_cpu), median(off_cpu));
         println!(
-            "MONITOR: on {:.0} req/s, off {:.0} req/s (medians); median paired ratio on/off {:.3} ({:+.1} %)",
+            "MONITOR: on {:.0} req/s, off {:.0} req/s (medians); median paired ratio on/off {:.3} ({:+.1} %); \
+             server CPU per request on {on_c:.1} µs, off {off_c:.1} µs ({:+.1} %)",
             median(on_all),
             median(off_all),
             median(ratios.clone()),
-            (median(ratios) - 1.0) * 100.0
+            (median(ratios) - 1.0) * 100.0,
+            (on_c / off_c - 1.0) * 100.0
         );
     });
 }

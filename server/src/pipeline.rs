@@ -112,11 +112,12 @@ impl Pipeline {
             let config = InsightConfig {
                 min_confidence: c.min_confidence,
             };
-            Ok(engine::insights::generate(
+            Ok(engine::insights::generate_with(
                 &project,
                 &history,
                 forecast.as_ref(),
                 &config,
+                &c.rag,
             ))
         })
         .await
