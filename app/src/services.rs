@@ -276,6 +276,8 @@ pub trait Services: Send + Sync + 'static {
         version: Option<u32>,
     ) -> Result<crate::dto::SectionHtml, AppError>;
     async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<String, AppError>;
+    /// Moves a report along its workflow (see [`crate::dto::STATUS_MOVES`]).
+    async fn set_report_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<(), AppError>;
     async fn performance(&self) -> Result<PerformanceView, AppError>;
     /// Admin: switch recording on or off.
     async fn set_monitoring(&self, by: &Principal, enabled: bool) -> Result<(), AppError>;

@@ -19,7 +19,7 @@ pub use performance::{
 };
 pub use portfolio::PortfolioPage;
 pub use project::{generate_report, GenerateReport, ProjectPage};
-pub use report::ReportPage;
+pub use report::{set_report_status, ReportPage, SetReportStatus};
 pub use section::{edit_section, EditSection, SectionPage};
 pub use sign_in::SignInPage;
 

@@ -5,29 +5,55 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{awaited, param};
+use leptos::server_fn::ServerFn as _;
+
+use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout, StatusBadge};
-use crate::dto::Priority;
+use crate::dto::{Priority, Role, StatusMove, STATUS_MOVES};
 use crate::error::AppError;
 use crate::islands::{LazySection, SectionProgress};
 use crate::sections::body_class;
-use crate::services::{ReportOutline, ReportView, SectionOutline};
+use crate::services::{ReportOutline, ReportView, RequestCtx, SectionOutline};
+
+/// Moves the report along its workflow from the buttons in its header (plain form post),
+/// then back to the report; a refused move comes back as a message.
+#[server(prefix = "/api/fn", endpoint = "set_report_status")]
+pub async fn set_report_status(report_id: String, status: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::with_role(Role::Editor).map_err(AppError::respond)?;
+    let page = format!("/reports/{}", crate::url::escape(&report_id));
+    match ctx
+        .services
+        .set_report_status(&ctx.principal, &report_id, &status)
+        .await
+    {
+        Ok(()) => {
+            leptos_axum::redirect(&page);
+            Ok(())
+        }
+        Err(e) => {
+            leptos_axum::redirect(&format!("{page}?error={}", crate::url::escape(&e.to_string())));
+            Err(e)
+        }
+    }
+}
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let id = param("id");
+    let error = query("error");
     view! {
         <Layout>
             {awaited(move |ctx| async move {
                 let report = ctx.services.report(&id).await?;
-                Ok(view! { <ReportBody report /> }.into_any())
+                let role = ctx.principal.signed_in.then_some(ctx.principal.role);
+                Ok(view! { <ReportBody report role error /> }.into_any())
             })}
         </Layout>
     }
 }
 
 #[component]
-fn ReportBody(report: ReportView) -> impl IntoView {
+fn ReportBody(report: ReportView, role: Option<Role>, error: Option<String>) -> impl IntoView {
     let ReportView { outline, mut high } = report;
     let total = outline.sections.len();
     let preloaded = outline.sections.iter().filter(|s| s.priority == Priority::High).count();
@@ -45,6 +71,8 @@ fn ReportBody(report: ReportView) -> impl IntoView {
     view! {
         <Title text=outline.title.clone() />
         <ReportHeader outline=outline.clone() />
+        {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+        <StatusControls report_id=outline.id.clone() status=outline.status.clone() role />
         <SectionProgress total preloaded />
         <div class="report">{sections}</div>
     }
@@ -78,6 +106,33 @@ pub(crate) fn ReportHeader(outline: ReportOutline) -> impl IntoView {
             </nav>
         </header>
     }
+}
+
+/// The workflow moves this reader may make from the current status.
+#[component]
+fn StatusControls(report_id: String, status: String, role: Option<Role>) -> impl IntoView {
+    let moves: Vec<&StatusMove> = STATUS_MOVES
+        .iter()
+        .filter(|m| m.from == status && role.is_some_and(|r| r >= m.needs))
+        .collect();
+    (!moves.is_empty()).then(|| {
+        view! {
+            <div class="status-controls" aria-label="Workflow">
+                {moves
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <form method="post" action=SetReportStatus::PATH class="inline-form">
+                                <input type="hidden" name="report_id" value=report_id.clone() />
+                                <input type="hidden" name="status" value=m.to />
+                                <button type="submit" class="button">{m.label}</button>
+                            </form>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    })
 }
 
 #[component]

@@ -72,6 +72,10 @@ impl Services for PmrServices {
         Ok(self.generate(by, req).await?)
     }
 
+    async fn set_report_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<(), AppError> {
+        Ok(self.set_status(by, report_id, status).await?)
+    }
+
     async fn performance(&self) -> Result<PerformanceView, AppError> {
         Ok(self.performance_view().await?)
     }

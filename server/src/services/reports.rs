@@ -15,15 +15,6 @@ use crate::error::{Error, Result};
 use crate::pipeline::{seed_for, Computed};
 use crate::store::{NewReport, NewSection, TemplateSection};
 
-/// Allowed status moves (SPEC §1.2: draft → review → approved → distributed; a review can
-/// go back to draft).
-const TRANSITIONS: [(&str, &str); 4] = [
-    ("draft", "review"),
-    ("review", "draft"),
-    ("review", "approved"),
-    ("approved", "distributed"),
-];
-
 impl PmrServices {
     /// A template's sections (`pmr:template:{id}`).
     pub async fn template(&self, id: &str) -> Result<Vec<TemplateSection>> {
@@ -202,19 +193,13 @@ impl PmrServices {
     /// Moves a report to `status`. Approving freezes every section's current content.
     pub async fn set_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<()> {
         let outline = self.outline(report_id).await?;
-        if !TRANSITIONS.contains(&(outline.status.as_str(), status)) {
+        let Some(step) = app::dto::status_move(&outline.status, status) else {
             return Err(Error::invalid(
                 "status",
                 format!("cannot go from {} to {status}", outline.status),
             ));
-        }
-        // Approving and distributing fix what readers see: admins only.
-        let needed = if status == "approved" || status == "distributed" {
-            Role::Admin
-        } else {
-            Role::Editor
         };
-        by.require(needed)?;
+        by.require(step.needs)?;
         let mut frozen = Vec::new();
         if status == "approved" {
             for s in &outline.sections {

@@ -6,7 +6,9 @@ use engine::{
     RiskCategory, RiskStatus, Snapshot, ThreePoint, WorkPackage,
 };
 use serde::{de::DeserializeOwned, Serialize};
-use sqlx::{sqlite::SqliteRow, Row};
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Row, Sqlite};
 
 use super::{now_text, Store};
 use crate::error::{Error, Result};
@@ -78,12 +80,8 @@ impl Store {
                 .bind(&wp.id)
                 .bind(&wp.name)
                 .bind(json_text(&wp.predecessors))
-                .bind(wp.duration.optimistic())
-                .bind(wp.duration.most_likely())
-                .bind(wp.duration.pessimistic())
-                .bind(wp.cost.optimistic())
-                .bind(wp.cost.most_likely())
-                .bind(wp.cost.pessimistic())
+                .bind_three(&wp.duration)
+                .bind_three(&wp.cost)
                 .bind(wp.percent_complete.get())
                 .bind(wp.actual_start.map(|d| d.to_string()))
                 .bind(wp.actual_finish.map(|d| d.to_string()))
@@ -102,12 +100,8 @@ impl Store {
                 .bind(&r.title)
                 .bind(enum_text(&r.category))
                 .bind(r.probability.get())
-                .bind(r.cost_impact.optimistic())
-                .bind(r.cost_impact.most_likely())
-                .bind(r.cost_impact.pessimistic())
-                .bind(r.schedule_impact.optimistic())
-                .bind(r.schedule_impact.most_likely())
-                .bind(r.schedule_impact.pessimistic())
+                .bind_three(&r.cost_impact)
+                .bind_three(&r.schedule_impact)
                 .bind(json_text(&r.affects))
                 .bind(enum_text(&r.status))
                 .bind(&r.owner)
@@ -268,6 +262,17 @@ impl Store {
                 .await?)
         })
         .await
+    }
+}
+
+/// Binds a three-point estimate as its three columns, optimistic first.
+trait BindThree {
+    fn bind_three(self, t: &ThreePoint) -> Self;
+}
+
+impl<'q> BindThree for Query<'q, Sqlite, SqliteArguments<'q>> {
+    fn bind_three(self, t: &ThreePoint) -> Self {
+        self.bind(t.optimistic()).bind(t.most_likely()).bind(t.pessimistic())
     }
 }
 

@@ -33,6 +33,14 @@ fn ttl(app: &TestApp, key: &str) -> i64 {
     c.ttl(key).expect("ttl")
 }
 
+/// A custom section's rendered HTML as the JSON API returns it.
+async fn section_html(app: &TestApp, report: &str, section: &str) -> String {
+    let (_, s) = app
+        .get_json(&format!("/api/v1/reports/{report}/sections/{section}"), Role::Viewer)
+        .await;
+    s["content"]["data"]["html"].as_str().unwrap_or_default().to_owned()
+}
+
 async fn backend(app: &TestApp) -> String {
     let (_, stats) = app
         .get_json("/api/reports/pmr/performance/cache/stats", Role::Viewer)
@@ -113,15 +121,9 @@ async fn editing_one_reports_section_leaves_the_other_reports_keys() {
         "A's other sections stay"
     );
     // The next read shows the new content.
-    let (_, s) = app
-        .get_json(
-            &format!("/api/v1/reports/{a}/sections/technical-progress"),
-            Role::Viewer,
-        )
-        .await;
-    assert!(s["content"]["data"]["html"]
-        .as_str()
-        .is_some_and(|h| h.contains("<strong>text</strong>")));
+    assert!(section_html(&app, &a, "technical-progress")
+        .await
+        .contains("<strong>text</strong>"));
 }
 
 #[tokio::test]
@@ -201,15 +203,9 @@ async fn requests_keep_succeeding_while_redis_is_down_and_it_comes_back() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, s) = app
-        .get_json(
-            &format!("/api/v1/reports/{id}/sections/technical-progress"),
-            Role::Viewer,
-        )
-        .await;
-    assert!(s["content"]["data"]["html"]
-        .as_str()
-        .is_some_and(|h| h.contains("written while down")));
+    assert!(section_html(&app, &id, "technical-progress")
+        .await
+        .contains("written while down"));
     // ...and after Redis returns, the cache goes back to it by itself.
     app.redis.as_mut().expect("redis").restart();
     let mut back = false;
@@ -221,15 +217,9 @@ async fn requests_keep_succeeding_while_redis_is_down_and_it_comes_back() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(back, "backend returned to redis");
-    let (_, s) = app
-        .get_json(
-            &format!("/api/v1/reports/{id}/sections/technical-progress"),
-            Role::Viewer,
-        )
-        .await;
-    assert!(s["content"]["data"]["html"]
-        .as_str()
-        .is_some_and(|h| h.contains("written while down")));
+    assert!(section_html(&app, &id, "technical-progress")
+        .await
+        .contains("written while down"));
 }
 
 #[tokio::test]
@@ -269,15 +259,9 @@ async fn invalidations_made_while_redis_was_away_are_replayed() {
         keys(&app, &key).is_empty(),
         "the stale v1 section was deleted on reconnect"
     );
-    let (_, s) = app
-        .get_json(
-            &format!("/api/v1/reports/{id}/sections/technical-progress"),
-            Role::Viewer,
-        )
-        .await;
-    assert!(s["content"]["data"]["html"]
-        .as_str()
-        .is_some_and(|h| h.contains("edited during the outage")));
+    assert!(section_html(&app, &id, "technical-progress")
+        .await
+        .contains("edited during the outage"));
 }
 
 #[tokio::test]
