@@ -153,8 +153,7 @@ async fn a_hundred_concurrent_misses_compute_once() {
     let id = app.generate("atlas", "2026-10", "executive").await;
     app.state.services.cache.clear_all().await;
     let runs_before = app.runs("monte_carlo_analysis");
-    let form = [("report_id", id.as_str()), ("section_id", "forecast")];
-    let requests = (0..100).map(|_| app.server_fn("report_section", Some(Role::Viewer), &form));
+    let requests = (0..100).map(|_| app.lazy_section(&id, "forecast"));
     let responses = futures::future::join_all(requests).await;
     assert!(responses.iter().all(|r| r.status() == StatusCode::OK));
     assert_eq!(
@@ -175,13 +174,7 @@ async fn requests_keep_succeeding_while_redis_is_down_and_it_comes_back() {
             app.get(&format!("/reports/{id}"), Some(Role::Viewer)).await.status(),
             StatusCode::OK
         );
-        let res = app
-            .server_fn(
-                "report_section",
-                Some(Role::Viewer),
-                &[("report_id", id.as_str()), ("section_id", "charts")],
-            )
-            .await;
+        let res = app.lazy_section(id.as_str(), "charts").await;
         assert_eq!(res.status(), StatusCode::OK);
     }
     assert_eq!(backend(&app).await, "memory");
@@ -281,13 +274,7 @@ async fn invented_ids_are_404_and_cache_nothing() {
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{report}/{section}");
         assert_eq!(body["error"], "not_found");
-        let res = app
-            .server_fn(
-                "report_section",
-                Some(Role::Viewer),
-                &[("report_id", report), ("section_id", section)],
-            )
-            .await;
+        let res = app.lazy_section(report, section).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
     assert_eq!(keys(&app, "pmr:*"), before, "no key for invented ids");
@@ -306,13 +293,7 @@ async fn a_corrupt_cached_value_is_a_miss_and_is_overwritten() {
         "{\"x\":1,\"d\":0,\"v\":{\"html\":5}}",
     ] {
         let _: () = c.set(&key, junk).expect("set");
-        let res = app
-            .server_fn(
-                "report_section",
-                Some(Role::Viewer),
-                &[("report_id", id.as_str()), ("section_id", "charts")],
-            )
-            .await;
+        let res = app.lazy_section(id.as_str(), "charts").await;
         assert_eq!(res.status(), StatusCode::OK, "{junk}");
         let stored: String = c.get(&key).expect("get");
         assert!(
@@ -358,13 +339,7 @@ async fn a_hot_key_is_refreshed_before_it_expires() {
     // (10 s TTL, soft window 1 s: reading at 9.2 s leaves 0.8 s of slack for a busy machine.)
     tokio::time::sleep(std::time::Duration::from_millis(9_200)).await;
     let hits_before = app.state.services.cache.stats().await.hits;
-    let res = app
-        .server_fn(
-            "report_section",
-            Some(Role::Viewer),
-            &[("report_id", id.as_str()), ("section_id", "charts")],
-        )
-        .await;
+    let res = app.lazy_section(id.as_str(), "charts").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
         app.state.services.cache.stats().await.hits > hits_before,

@@ -283,6 +283,16 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// The lazy-section server function, called as a viewer the way the island calls it.
+    pub async fn lazy_section(&self, report: &str, section: &str) -> Response {
+        self.server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", report), ("section_id", section)],
+        )
+        .await
+    }
+
     /// Imports a project document through the API as an editor.
     pub async fn import(&self, project: &Value) -> (StatusCode, Value) {
         self.post_json("/api/v1/projects", Role::Editor, project).await

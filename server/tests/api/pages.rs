@@ -98,13 +98,7 @@ async fn the_lazy_section_function_returns_the_rendered_section() {
     let app = spawn_app().await;
     app.import(&sample_project("atlas")).await;
     let id = app.generate("atlas", "2026-10", "executive").await;
-    let res = app
-        .server_fn(
-            "report_section",
-            Some(Role::Viewer),
-            &[("report_id", &id), ("section_id", "forecast")],
-        )
-        .await;
+    let res = app.lazy_section(&id, "forecast").await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: serde_json::Value = res.json().await.expect("json");
     assert_eq!(body["section_id"], "forecast");
@@ -113,21 +107,9 @@ async fn the_lazy_section_function_returns_the_rendered_section() {
         "{body}"
     );
     // An unknown section is a 404 with an error the island can show.
-    let res = app
-        .server_fn(
-            "report_section",
-            Some(Role::Viewer),
-            &[("report_id", &id), ("section_id", "nope")],
-        )
-        .await;
+    let res = app.lazy_section(&id, "nope").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = app
-        .server_fn(
-            "report_section",
-            Some(Role::Viewer),
-            &[("report_id", "no/such"), ("section_id", "x")],
-        )
-        .await;
+    let res = app.lazy_section("no/such", "x").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
