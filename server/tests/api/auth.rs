@@ -91,7 +91,11 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         ..api(Method::POST, "/api/v1/reports", Role::Editor)
     });
     v.push(Case {
-        body: Some(json!({ "base_version": 1, "content": "notes" })),
+        body: Some(json!({ "status": "$next" })),
+        ..api(Method::POST, format!("/api/v1/reports/{id}/status"), Role::Editor)
+    });
+    v.push(Case {
+        body: Some(json!({ "base_version": "$version", "content": "notes" })),
         ..api(
             Method::PUT,
             format!("/api/v1/reports/{id}/sections/technical-progress"),
@@ -139,8 +143,56 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         ],
         Role::Editor,
     ));
+    v.push(sfn(
+        "edit_section",
+        vec![
+            ("report_id", id.clone()),
+            ("section_id", "technical-progress".into()),
+            ("base_version", "$version".into()),
+            ("content", "from the form".into()),
+        ],
+        Role::Editor,
+    ));
+    v.push(sfn(
+        "set_report_status",
+        vec![("report_id", id.clone()), ("status", "$next".into())],
+        Role::Editor,
+    ));
+    v.push(sfn("clear_monitor_data", vec![("hours", "24".into())], Role::Admin));
     v.push(sfn("set_monitoring", vec![("enabled", "true".into())], Role::Admin));
+    // Signing out needs someone signed in; for a bearer client it is a harmless redirect.
+    v.push(Case {
+        method: Method::POST,
+        path: "/auth/sign-out".into(),
+        body: None,
+        form: Some(vec![]),
+        needs: Role::Viewer,
+        kind: Kind::ServerFn,
+    });
     v
+}
+
+/// Fills the placeholders of stateful requests, so every attempt is judged on its role
+/// alone: `$version` is the section's current version, `$next` the workflow move open to
+/// an editor from the report's current status (draft ⇄ review).
+async fn resolve(app: &TestApp, report: &str, section: Option<&str>, value: &str) -> String {
+    let (_, outline) = app.get_json(&format!("/api/v1/reports/{report}"), Role::Viewer).await;
+    match value {
+        "$version" => outline["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .find(|s| Some(s["id"].as_str().unwrap_or("-")) == section)
+            .map(|s| s["version"].to_string())
+            .expect("section"),
+        "$next" => if outline["status"] == "draft" {
+            "review"
+        } else {
+            "draft"
+        }
+        .to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 async fn send(app: &TestApp, case: &Case, role: Option<Role>) -> reqwest::Response {
@@ -150,23 +202,29 @@ async fn send(app: &TestApp, case: &Case, role: Option<Role>) -> reqwest::Respon
     }
     if let Some(b) = &case.body {
         let mut b = b.clone();
-        if b.get("base_version").is_some() {
-            // Edits name the version they start from; use the current one so each
-            // attempt is judged on its role alone.
-            let report = case.path.split('/').nth(4).expect("report id");
-            let (_, outline) = app.get_json(&format!("/api/v1/reports/{report}"), Role::Viewer).await;
-            let section = outline["sections"]
-                .as_array()
-                .expect("sections")
-                .iter()
-                .find(|s| case.path.ends_with(s["id"].as_str().unwrap_or("-")))
-                .expect("section");
-            b["base_version"] = section["version"].clone();
+        let mut parts = case.path.split('/').skip(4);
+        let (report, section) = (parts.next().unwrap_or_default(), parts.nth(1));
+        for field in ["base_version", "status"] {
+            if let Some(v) = b.get(field).and_then(Value::as_str).filter(|v| v.starts_with('$')) {
+                let resolved = resolve(app, report, section, v).await;
+                b[field] = serde_json::from_str(&resolved).unwrap_or(Value::String(resolved));
+            }
         }
         req = req.json(&b);
     }
     if let Some(f) = &case.form {
-        req = req.form(f);
+        let get = |k: &str| f.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
+        let (report, section) = (get("report_id").unwrap_or_default(), get("section_id"));
+        let mut filled = Vec::new();
+        for (k, v) in f {
+            let v = if v.starts_with('$') {
+                resolve(app, &report, section.as_deref(), v).await
+            } else {
+                v.clone()
+            };
+            filled.push((*k, v));
+        }
+        req = req.form(&filled);
     }
     req.send().await.expect("request")
 }
