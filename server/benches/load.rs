@@ -4,6 +4,7 @@
 //!    answering a constant in-memory value of the same size (the ceiling), at 32 concurrent
 //!    connections — throughput ratio and p99;
 //! 2. the same warm section with the performance monitor on and off, side by side.
+//!
 //! Rounds alternate so drift on a busy machine hits both sides alike.
 //! The load comes from `wrk` (C, one thread), so the client takes as little of the two
 //! cores as possible.
@@ -11,58 +12,21 @@
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::dto::Role;
 use server::config::Config;
 use server::startup::Application;
 
+// The tests' own redis-server launcher (free port, stoppable), shared rather than copied.
+#[path = "../tests/api/redis_server.rs"]
+#[allow(dead_code)] // the tests also stop and restart it; the benchmark only starts it
+mod redis_server;
+
+use redis_server::RedisServer;
+
 const CONNECTIONS: usize = 32;
-
-struct Redis(Child);
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-fn start_redis(port: u16, dir: &std::path::Path) -> Redis {
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server on PATH");
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Redis(child);
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("redis-server did not start");
-}
 
 struct Outcome {
     requests: u64,
@@ -158,12 +122,11 @@ fn main() {
         .expect("runtime");
     rt.block_on(async move {
         let dir = tempfile::tempdir().expect("temp dir");
-        let redis_port = free_port();
-        let _redis = start_redis(redis_port, dir.path());
+        let redis = RedisServer::start();
         let vars: HashMap<String, String> = [
             ("PMR_LISTEN", "127.0.0.1:0".to_owned()),
             ("DATABASE_URL", format!("sqlite://{}/load.db", dir.path().display())),
-            ("REDIS_URL", format!("redis://127.0.0.1:{redis_port}/0")),
+            ("REDIS_URL", redis.url()),
             ("PMR_DEMO", "true".to_owned()),
             ("RUST_LOG", "error".to_owned()),
         ]

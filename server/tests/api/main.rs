@@ -2,6 +2,7 @@
 //! server on a free port with its own database (and Redis, where the test needs one).
 
 mod helpers;
+mod redis_server;
 
 mod auth;
 mod cache;
