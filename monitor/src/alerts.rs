@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Direction, Threshold, Unit};
 use crate::window::Stamped;
 
+/// A rate is judged only when it rests on at least this many events (SPEC §3): a hit rate of
+/// 0 % over the three reads after a cache clear says nothing about the cache.
+pub const MIN_RATE_EVENTS: u64 = 20;
+
 /// How far off a value is. Ordered: `Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -112,6 +116,18 @@ pub fn breach_ratio(value: f64, threshold: &Threshold) -> Option<f64> {
     }
 }
 
+/// Whether a value may be checked against `threshold` at all. `events` is how many events a
+/// rate was computed over (`None` for a plain value). A below-threshold metric is a rate, so a
+/// value without a count is never judged: the monitor cannot tell a real drop from three
+/// unlucky reads. A rate recorded against an above-threshold (an error rate) needs the same
+/// minimum sample.
+pub fn judgeable(threshold: &Threshold, events: Option<u64>) -> bool {
+    match threshold.direction {
+        Direction::Above => events.is_none_or(|n| n >= MIN_RATE_EVENTS),
+        Direction::Below => events.is_some_and(|n| n >= MIN_RATE_EVENTS),
+    }
+}
+
 /// Checks `value` against `threshold`, returning the alert to raise if it is breached.
 pub fn check(metric: &str, value: f64, threshold: &Threshold, at_ms: u64) -> Option<Alert> {
     let ratio = breach_ratio(value, threshold)?;
@@ -171,6 +187,21 @@ mod tests {
         assert_eq!(breach_ratio(70.0, &Threshold::below(70.0, Unit::Percent)), None);
         assert_eq!(breach_ratio(99.0, &Threshold::above(100.0, Unit::Ms)), None);
         assert_eq!(breach_ratio(71.0, &Threshold::below(70.0, Unit::Percent)), None);
+    }
+
+    #[test]
+    fn rates_need_a_minimum_sample_plain_values_do_not() {
+        let rate = Threshold::below(70.0, Unit::Percent);
+        assert!(!judgeable(&rate, None), "a rate without a count is never judged");
+        assert!(!judgeable(&rate, Some(MIN_RATE_EVENTS - 1)));
+        assert!(judgeable(&rate, Some(MIN_RATE_EVENTS)));
+        let time = Threshold::above(100.0, Unit::Ms);
+        assert!(judgeable(&time, None));
+        assert!(
+            !judgeable(&time, Some(3)),
+            "an error rate over 3 requests is not judged either"
+        );
+        assert!(judgeable(&time, Some(MIN_RATE_EVENTS)));
     }
 
     #[test]

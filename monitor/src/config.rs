@@ -80,7 +80,9 @@ impl Unit {
 pub enum Direction {
     /// Alert when the value is above the threshold (durations, sizes, counts).
     Above,
-    /// Alert when the value is below the threshold (rates such as a cache hit rate).
+    /// Alert when the value is below the threshold (rates such as a cache hit rate). Such a
+    /// metric is judged only when recorded with its event count
+    /// ([`crate::Monitor::record_rate`]) and that count reaches [`crate::MIN_RATE_EVENTS`].
     Below,
 }
 

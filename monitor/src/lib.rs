@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use alerts::{Alert, Comparison, Severity};
+pub use alerts::{Alert, Comparison, Severity, MIN_RATE_EVENTS};
 pub use config::{Direction, MonitorConfig, Threshold, Thresholds, Unit};
 pub use error::{Error, Result};
 pub use health::{Health, HealthStatus, HEALTH_MAX_CRITICAL, HEALTH_RECENT_ALERTS};
@@ -150,7 +150,7 @@ impl Monitor {
             if let Some(histogram) = &window.histogram {
                 histogram.observe(ms / 1000.0);
             }
-            self.record_sample(&window.series, ms, at_ms);
+            self.record_sample(&window.series, ms, None, at_ms);
         };
         // Under the operations read lock: only short pushes happen inside, and it saves the
         // Arc reference-count traffic that dominates when threads record the same operation.
@@ -158,12 +158,26 @@ impl Monitor {
     }
 
     /// Records a sample of metric `name` and checks it against the threshold of that name.
+    /// A rate (a below-threshold metric such as `cache_hit_rate`) is sampled but not judged
+    /// here: without its event count a 0 % over three reads looks like an outage. Use
+    /// [`Monitor::record_rate`] for rates.
     pub fn record_metric(&self, name: &str, value: f64) {
         if !self.is_enabled() || !value.is_finite() {
             return;
         }
         let series = self.series_for(name);
-        self.record_sample(&series, value, self.now_ms());
+        self.record_sample(&series, value, None, self.now_ms());
+    }
+
+    /// Records rate `name` (in percent) computed over `events` events, e.g. the cache hit
+    /// rate over the reads of the last minute. It is always sampled, but checked against its
+    /// threshold only when `events` reaches [`MIN_RATE_EVENTS`] (SPEC §3).
+    pub fn record_rate(&self, name: &str, percent: f64, events: u64) {
+        if !self.is_enabled() || !percent.is_finite() {
+            return;
+        }
+        let series = self.series_for(name);
+        self.record_sample(&series, percent, Some(events), self.now_ms());
     }
 
     /// Records one HTTP request: the Prometheus request histogram (by route *template*,
@@ -209,15 +223,19 @@ impl Monitor {
         OpWindow::new(self.config.max_timings_per_operation, series, histogram)
     }
 
-    fn record_sample(&self, series: &Arc<Series>, value: f64, at_ms: u64) {
+    fn record_sample(&self, series: &Arc<Series>, value: f64, events: Option<u64>, at_ms: u64) {
         self.samples.push(Sample {
             series: Arc::clone(series),
             value,
+            events,
             at_ms,
         });
         let Some(threshold) = &series.threshold else {
             return;
         };
+        if !alerts::judgeable(threshold, events) {
+            return;
+        }
         if let Some(alert) = alerts::check(&series.name, value, threshold, at_ms) {
             self.prom.count_alert(alert.severity);
             self.alerts.push(alert);

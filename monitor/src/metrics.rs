@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::alerts;
 use crate::config::{Threshold, Thresholds, Unit};
 use crate::window::Stamped;
 
@@ -16,6 +17,9 @@ pub struct MetricSample {
     pub name: String,
     pub value: f64,
     pub unit: Unit,
+    /// For a rate, how many events it was computed over; absent for plain values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<u64>,
     /// When it was recorded, unix milliseconds.
     pub at_ms: u64,
 }
@@ -46,6 +50,7 @@ impl Series {
 pub(crate) struct Sample {
     pub(crate) series: Arc<Series>,
     pub(crate) value: f64,
+    pub(crate) events: Option<u64>,
     pub(crate) at_ms: u64,
 }
 
@@ -56,11 +61,21 @@ impl Stamped for Sample {
 }
 
 impl Sample {
+    /// Whether this sample counts as evidence against its threshold (see
+    /// [`crate::alerts::judgeable`]); samples of unthresholded metrics always do.
+    pub(crate) fn judgeable(&self) -> bool {
+        self.series
+            .threshold
+            .as_ref()
+            .is_none_or(|t| alerts::judgeable(t, self.events))
+    }
+
     pub(crate) fn to_public(&self) -> MetricSample {
         MetricSample {
             name: self.series.name.clone(),
             value: self.value,
             unit: self.series.unit,
+            events: self.events,
             at_ms: self.at_ms,
         }
     }

@@ -71,8 +71,8 @@ impl Monitor {
         let inputs = Inputs {
             report_generation: self.operation_stats("report_generation"),
             database_query: self.operation_stats("database_query"),
-            websocket_latency_p95: stats::percentile(self.sample_values("websocket_message_latency"), 95),
-            cache_hit_rate_mean: mean(&self.sample_values("cache_hit_rate")),
+            websocket_latency_p95: stats::percentile(self.judged_values("websocket_message_latency"), 95),
+            cache_hit_rate_mean: mean(&self.judged_values("cache_hit_rate")),
             alert_count: self.alerts.len(),
         };
         recommendations::recommend(&inputs, &self.config.thresholds)
@@ -117,12 +117,14 @@ impl Monitor {
         timings + self.samples.remove_older_than(cutoff) + self.alerts.remove_older_than(cutoff)
     }
 
-    /// The values of metric `name` currently in the sample window, oldest first.
-    fn sample_values(&self, name: &str) -> Vec<f64> {
+    /// The values of metric `name` currently in the sample window that its threshold may
+    /// judge, oldest first: a rate over too few events is no more evidence for a
+    /// recommendation than for an alert.
+    fn judged_values(&self, name: &str) -> Vec<f64> {
         self.samples.read(|samples| {
             samples
                 .iter()
-                .filter(|s| s.series.name == name)
+                .filter(|s| s.series.name == name && s.judgeable())
                 .map(|s| s.value)
                 .collect()
         })

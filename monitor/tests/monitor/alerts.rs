@@ -13,6 +13,13 @@ fn alert_for(metric: &str, value: f64) -> Option<monitor::Alert> {
     alerts.pop()
 }
 
+/// Records `percent` for `cache_hit_rate` over plenty of reads and returns the alert, if any.
+fn rate_alert(percent: f64) -> Option<monitor::Alert> {
+    let (m, _) = monitor();
+    m.record_rate("cache_hit_rate", percent, 100);
+    m.alerts().pop()
+}
+
 fn severity(metric: &str, value: f64) -> Option<Severity> {
     alert_for(metric, value).map(|a| a.severity)
 }
@@ -55,7 +62,7 @@ fn rate_alerts_below_with_inverted_ratio() {
     thresholds.set("cache_hit_rate", 60.0); // keeps Percent / Below; 60 makes exact ratios
     let sev = |value| {
         let m = monitor_with_thresholds(thresholds.clone());
-        m.record_metric("cache_hit_rate", value);
+        m.record_rate("cache_hit_rate", value, 100);
         m.alerts().pop().map(|a| a.severity)
     };
     assert_eq!(sev(61.0), None);
@@ -69,7 +76,7 @@ fn rate_alerts_below_with_inverted_ratio() {
 
 #[test]
 fn rate_message_uses_less_than() {
-    let alert = alert_for("cache_hit_rate", 50.0); // default 70 %: ratio 1.4
+    let alert = rate_alert(50.0); // default 70 %: ratio 1.4
     assert_eq!(
         alert.as_ref().map(|a| a.message.as_str()),
         Some("cache_hit_rate 50.0 % < threshold 70.0 %")
@@ -126,7 +133,7 @@ fn alerts_are_newest_first_and_non_finite_values_are_ignored() {
 
 #[test]
 fn alert_serialises_with_lowercase_enums_and_symbol() -> Result<(), serde_json::Error> {
-    let alert = alert_for("cache_hit_rate", 30.0);
+    let alert = rate_alert(30.0);
     let json = serde_json::to_value(alert)?;
     assert_eq!(json["severity"], "critical");
     assert_eq!(json["comparison"], "<");

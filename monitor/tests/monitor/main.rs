@@ -6,6 +6,7 @@ mod concurrency;
 mod health;
 mod lifecycle;
 mod prometheus;
+mod rates;
 mod recommendations;
 mod retention;
 mod stats;

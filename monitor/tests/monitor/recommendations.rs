@@ -77,17 +77,27 @@ fn slow_database_queries_recommend_indexes() {
 #[test]
 fn low_mean_cache_hit_rate_recommends_ttls_and_warm_up() {
     let (m, _) = monitor();
-    m.record_metric("cache_hit_rate", 60.0);
-    m.record_metric("cache_hit_rate", 90.0);
+    m.record_rate("cache_hit_rate", 60.0, 100);
+    m.record_rate("cache_hit_rate", 90.0, 100);
     // One sample alerted, but the mean (75 %) is fine.
     assert!(find(&m.recommendations(), "cache").is_none());
-    m.record_metric("cache_hit_rate", 30.0);
+    m.record_rate("cache_hit_rate", 30.0, 100);
     let recs = m.recommendations();
     let rec = find(&recs, "cache");
     assert!(rec.is_some_and(|r| r.issue.contains("60.0 %") && r.issue.contains("70.0 %")));
     assert!(rec.is_some_and(|r| r.recommendation.contains("TTL")));
     assert!(rec.is_some_and(|r| r.recommendation.contains("warm")));
     assert_eq!(rec.map(|r| r.priority), Some(Priority::Low), "70 / 60 = 1.17");
+}
+
+#[test]
+fn rates_over_too_few_events_do_not_drag_the_mean_down() {
+    let (m, _) = monitor();
+    m.record_rate("cache_hit_rate", 90.0, 100);
+    // After a cache clear: three misses, a 0 % rate that says nothing yet.
+    m.record_rate("cache_hit_rate", 0.0, 3);
+    m.record_metric("cache_hit_rate", 0.0);
+    assert!(find(&m.recommendations(), "cache").is_none());
 }
 
 #[test]
