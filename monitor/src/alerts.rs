@@ -1,14 +1,14 @@
-//! Threshold checks: turning one value into an [`Alert`] (or not), severities, messages.
+//! Threshold checks: turning one value into a breach (or not), severities, messages, and the
+//! [`Alert`] a run of breaches is grouped into.
 //!
-//! Pure functions only. Keeping the alert log, counting alerts for Prometheus and judging
-//! health from the log belong to `lib`, `prom` and `health`.
+//! Pure functions and types only. Grouping breaches and keeping the alerts is `alert_log`'s
+//! job; counting them for Prometheus and judging health belong to `prom` and `health`.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Direction, Threshold, Unit};
-use crate::window::Stamped;
 
 /// A rate is judged only when it rests on at least this many events (SPEC §3): a hit rate of
 /// 0 % over the three reads after a cache clear says nothing about the cache.
@@ -82,25 +82,98 @@ impl fmt::Display for Comparison {
     }
 }
 
-/// A value that crossed its threshold.
+/// Whether an alert is still going on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum AlertState {
+    /// The metric has not come back inside its threshold since the alert was raised.
+    Firing,
+    /// A judged value of the metric came back inside the threshold at `resolved_at_ms`.
+    Resolved { resolved_at_ms: u64 },
+}
+
+/// One alert: every breach of `metric` at `severity` while the metric stays in breach
+/// (SPEC §3), so six identical breaches in a row are one alert with `count` 6. Serialised
+/// flat: `"state": "firing"`, or `"state": "resolved"` with `"resolved_at_ms"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
+    /// Unique within a monitor, increasing: a stable key for lists and dashboards.
+    pub id: u64,
     pub metric: String,
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub state: AlertState,
+    /// How many breaches this alert stands for (≥ 1).
+    pub count: u64,
+    /// The first and the latest breach, unix milliseconds.
+    pub first_seen_ms: u64,
+    pub last_seen_ms: u64,
+    /// The latest value in breach.
     pub value: f64,
     pub threshold: f64,
     pub unit: Unit,
     pub comparison: Comparison,
-    pub severity: Severity,
-    /// E.g. `"report_generation_time 45000.0 ms > threshold 30000.0 ms"`.
+    /// Of the latest breach, e.g. `"report_generation_time 45000.0 ms > threshold 30000.0 ms"`.
     pub message: String,
-    /// When it was raised, unix milliseconds.
-    pub at_ms: u64,
 }
 
-impl Stamped for Alert {
-    fn at_ms(&self) -> u64 {
-        self.at_ms
+impl Alert {
+    /// A new firing alert for its first breach.
+    pub(crate) fn open(id: u64, breach: Breach) -> Self {
+        Self {
+            id,
+            metric: breach.metric,
+            severity: breach.severity,
+            state: AlertState::Firing,
+            count: 1,
+            first_seen_ms: breach.at_ms,
+            last_seen_ms: breach.at_ms,
+            value: breach.value,
+            threshold: breach.threshold,
+            unit: breach.unit,
+            comparison: breach.comparison,
+            message: breach.message,
+        }
     }
+
+    /// Folds a further breach of the same metric and severity into this alert.
+    pub(crate) fn repeat(&mut self, breach: Breach) {
+        self.count += 1;
+        self.last_seen_ms = breach.at_ms;
+        self.value = breach.value;
+        self.threshold = breach.threshold;
+        self.message = breach.message;
+    }
+
+    pub fn is_firing(&self) -> bool {
+        self.state == AlertState::Firing
+    }
+
+    /// When the metric came back inside its threshold, if it has.
+    pub fn resolved_at_ms(&self) -> Option<u64> {
+        match self.state {
+            AlertState::Firing => None,
+            AlertState::Resolved { resolved_at_ms } => Some(resolved_at_ms),
+        }
+    }
+
+    /// Whether `breach` belongs to this alert rather than starting a new one.
+    pub(crate) fn groups(&self, breach: &Breach) -> bool {
+        self.is_firing() && self.severity == breach.severity && self.metric == breach.metric
+    }
+}
+
+/// One value over (or under) its threshold, before it is grouped into an [`Alert`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Breach {
+    pub(crate) metric: String,
+    pub(crate) value: f64,
+    pub(crate) threshold: f64,
+    pub(crate) unit: Unit,
+    pub(crate) comparison: Comparison,
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
+    pub(crate) at_ms: u64,
 }
 
 /// How many times worse than `threshold` the value is, or `None` when it is not a breach.
@@ -128,8 +201,8 @@ pub fn judgeable(threshold: &Threshold, events: Option<u64>) -> bool {
     }
 }
 
-/// Checks `value` against `threshold`, returning the alert to raise if it is breached.
-pub fn check(metric: &str, value: f64, threshold: &Threshold, at_ms: u64) -> Option<Alert> {
+/// Checks `value` against `threshold`, returning the breach if it is one.
+pub(crate) fn check(metric: &str, value: f64, threshold: &Threshold, at_ms: u64) -> Option<Breach> {
     let ratio = breach_ratio(value, threshold)?;
     let comparison = match threshold.direction {
         Direction::Above => Comparison::Above,
@@ -141,7 +214,7 @@ pub fn check(metric: &str, value: f64, threshold: &Threshold, at_ms: u64) -> Opt
         format_value(value),
         format_value(threshold.value),
     );
-    Some(Alert {
+    Some(Breach {
         metric: metric.to_owned(),
         value,
         threshold: threshold.value,
@@ -217,6 +290,45 @@ mod tests {
         assert_eq!(format_value(0.25), "0.25");
         assert_eq!(format_value(12.5), "12.5");
         assert_eq!(format_value(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn repeats_update_count_last_seen_and_latest_value() {
+        let threshold = Threshold::above(100.0, Unit::Ms);
+        let first = check("x_time", 130.0, &threshold, 10);
+        let again = check("x_time", 140.0, &threshold, 20);
+        let (Some(first), Some(again)) = (first, again) else {
+            panic!("both are breaches");
+        };
+        let mut alert = Alert::open(1, first);
+        assert!(alert.groups(&again));
+        alert.repeat(again);
+        assert_eq!((alert.count, alert.first_seen_ms, alert.last_seen_ms), (2, 10, 20));
+        assert_eq!(alert.message, "x_time 140.0 ms > threshold 100.0 ms");
+        let worse = check("x_time", 250.0, &threshold, 30);
+        assert!(
+            worse.is_some_and(|b| !alert.groups(&b)),
+            "another severity, another alert"
+        );
+    }
+
+    #[test]
+    fn state_is_flattened_into_the_alert() -> Result<(), serde_json::Error> {
+        let breach = check("x_time", 130.0, &Threshold::above(100.0, Unit::Ms), 10);
+        let Some(mut alert) = breach.map(|b| Alert::open(7, b)) else {
+            panic!("a breach");
+        };
+        let json = serde_json::to_value(&alert)?;
+        assert_eq!(json["state"], "firing");
+        assert!(json.get("resolved_at_ms").is_none());
+        alert.state = AlertState::Resolved { resolved_at_ms: 99 };
+        let json = serde_json::to_value(&alert)?;
+        assert_eq!(
+            (&json["state"], &json["resolved_at_ms"]),
+            (&"resolved".into(), &99.into())
+        );
+        assert_eq!(serde_json::from_value::<Alert>(json)?, alert);
+        Ok(())
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! In-process performance monitor for the PMR server (SPEC §3).
 //!
 //! [`Monitor`] records timings per operation and samples per metric into bounded windows,
-//! checks each value against its [`Threshold`] and keeps the resulting [`Alert`]s, and
+//! checks each value against its [`Threshold`], groups breaches into [`Alert`]s, and
 //! mirrors timings into Prometheus histograms. Reading back (stats, recommendations, health,
 //! clearing) is in `query`. It is synchronous and never holds a lock across anything slow, so
 //! async handlers can call it directly; serving `/metrics` and the JSON API is the server's job.
 //!
 //! Map of the crate: `config` (what to watch), `window` (bounded rings and the name map),
 //! `ops` / `metrics` (what the windows hold), `stats` (percentiles), `alerts` (threshold
-//! checks), `recommendations` and `health` (rules over the figures), `prom` (export),
+//! checks), `alert_log` (grouping breaches into firing and resolved alerts), `recommendations` and `health` (rules over the figures), `prom` (export),
 //! `timer` (RAII timing), `query` (the read side of [`Monitor`]).
 
+mod alert_log;
 mod alerts;
 mod config;
 mod error;
@@ -29,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use alerts::{Alert, Comparison, Severity, MIN_RATE_EVENTS};
+pub use alerts::{Alert, AlertState, Comparison, Severity, MIN_RATE_EVENTS};
 pub use config::{Direction, MonitorConfig, Threshold, Thresholds, Unit};
 pub use error::{Error, Result};
 pub use health::{Health, HealthStatus, HEALTH_MAX_CRITICAL, HEALTH_RECENT_ALERTS};
@@ -40,6 +41,7 @@ pub use recommendations::{Priority, Recommendation, NOISY_ALERT_COUNT};
 pub use stats::OperationStats;
 pub use timer::Timer;
 
+use alert_log::AlertLog;
 use metrics::{Sample, Series};
 use ops::{OpWindow, Timing};
 use prom::Prom;
@@ -72,8 +74,8 @@ pub struct Monitor {
     series: Interner<Series>,
     /// The last `max_metric_samples` samples, all metrics together.
     samples: Ring<Sample>,
-    /// The last `max_alerts` alerts, oldest first.
-    alerts: Ring<Alert>,
+    /// The last `max_alerts` alerts, grouped from breaches.
+    alerts: AlertLog,
     prom: Prom,
 }
 
@@ -111,7 +113,7 @@ impl Monitor {
         Self {
             enabled: AtomicBool::new(config.enabled),
             samples: Ring::new(config.max_metric_samples),
-            alerts: Ring::new(config.max_alerts),
+            alerts: AlertLog::new(config.max_alerts, prom.firing_sink()),
             operations: Interner::default(),
             series: Interner::default(),
             started_ms,
@@ -236,9 +238,13 @@ impl Monitor {
         if !alerts::judgeable(threshold, events) {
             return;
         }
-        if let Some(alert) = alerts::check(&series.name, value, threshold, at_ms) {
-            self.prom.count_alert(alert.severity);
-            self.alerts.push(alert);
+        match alerts::check(&series.name, value, threshold, at_ms) {
+            Some(breach) => {
+                self.prom.count_alert(breach.severity);
+                self.alerts.raise(breach, &series.firing);
+            }
+            // Cheap unless the metric has a firing alert: the hint spares the log's lock.
+            None => self.alerts.resolve(&series.name, at_ms, &series.firing),
         }
     }
 }

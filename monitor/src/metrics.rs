@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::alert_log::FiringHint;
 use crate::alerts;
 use crate::config::{Threshold, Thresholds, Unit};
 use crate::window::Stamped;
@@ -31,6 +32,8 @@ pub(crate) struct Series {
     pub(crate) name: String,
     pub(crate) unit: Unit,
     pub(crate) threshold: Option<Threshold>,
+    /// Whether this metric may have a firing alert (see `alert_log`).
+    pub(crate) firing: FiringHint,
 }
 
 impl Series {
@@ -41,6 +44,7 @@ impl Series {
             name: name.to_owned(),
             unit,
             threshold,
+            firing: FiringHint::default(),
         }
     }
 }

@@ -6,9 +6,11 @@
 //! [`crate::Monitor::registry`].
 
 use prometheus::{
-    Encoder as _, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder as _, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
+use crate::alert_log::FiringSink;
 use crate::alerts::Severity;
 
 /// Upper bounds in seconds: from a 1 ms cache hit to a report generation well past its 30 s
@@ -29,6 +31,7 @@ struct Instruments {
     operation: HistogramVec,
     http: HistogramVec,
     alerts: IntCounterVec,
+    firing: IntGaugeVec,
     enabled: IntGauge,
 }
 
@@ -82,6 +85,21 @@ impl Prom {
         }
     }
 
+    /// Where the alert log reports firing counts: the `pmr_alerts_firing` gauges. A clone of
+    /// the gauge vector, so the log needs no reference back to the monitor.
+    pub(crate) fn firing_sink(&self) -> FiringSink {
+        let Some(firing) = self.instruments.as_ref().map(|i| i.firing.clone()) else {
+            return Box::new(|_| {});
+        };
+        Box::new(move |counts| {
+            for (severity, count) in counts {
+                if let Ok(gauge) = firing.get_metric_with_label_values(&[severity.as_str()]) {
+                    gauge.set(i64::try_from(*count).unwrap_or(i64::MAX));
+                }
+            }
+        })
+    }
+
     pub(crate) fn set_enabled(&self, on: bool) {
         if let Some(instruments) = &self.instruments {
             instruments.enabled.set(i64::from(on));
@@ -113,22 +131,32 @@ impl Instruments {
             &["route", "method", "status"],
         )?;
         let alerts = IntCounterVec::new(
-            Opts::new("pmr_alerts_total", "Threshold alerts raised, by severity."),
+            Opts::new(
+                "pmr_alerts_total",
+                "Threshold breaches recorded, repeats included, by severity.",
+            ),
+            &["severity"],
+        )?;
+        let firing = IntGaugeVec::new(
+            Opts::new("pmr_alerts_firing", "Alerts currently firing, by severity."),
             &["severity"],
         )?;
         let enabled = IntGauge::new("pmr_monitor_enabled", "1 while the monitor is recording.")?;
         // Pre-create every severity so dashboards see 0 rather than a missing series.
         for severity in Severity::ALL {
             alerts.get_metric_with_label_values(&[severity.as_str()])?;
+            firing.get_metric_with_label_values(&[severity.as_str()])?;
         }
         registry.register(Box::new(operation.clone()))?;
         registry.register(Box::new(http.clone()))?;
         registry.register(Box::new(alerts.clone()))?;
+        registry.register(Box::new(firing.clone()))?;
         registry.register(Box::new(enabled.clone()))?;
         Ok(Self {
             operation,
             http,
             alerts,
+            firing,
             enabled,
         })
     }

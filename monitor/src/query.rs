@@ -27,10 +27,13 @@ pub struct MonitorStats {
     pub total_timings: usize,
     /// Samples currently held in the metric window.
     pub total_metric_samples: usize,
-    /// Alerts currently held.
-    pub total_alerts: usize,
+    /// Every breach recorded since start, repeats included (SPEC §3); clearing old data does
+    /// not lower it. Compare `alerts().len()`, the alerts (groups) held.
+    pub total_alerts: u64,
+    /// Alerts currently firing.
+    pub firing_alerts: usize,
     pub operations: BTreeMap<String, OperationStats>,
-    /// The newest [`STATS_RECENT_ALERTS`] alerts, newest first.
+    /// The first [`STATS_RECENT_ALERTS`] of [`Monitor::alerts`]: firing first, newest first.
     pub recent_alerts: Vec<Alert>,
     pub health: Health,
 }
@@ -56,14 +59,11 @@ impl Monitor {
             .read(|samples| samples.iter().rev().take(limit).map(|s| s.to_public()).collect())
     }
 
-    /// Every alert in the window, newest first.
+    /// Every alert held: firing ones first, then resolved ones, each part most recently
+    /// breached first (by `last_seen_ms`). One alert stands for all the repeats of its metric
+    /// and severity; see `alert_log` for the rules.
     pub fn alerts(&self) -> Vec<Alert> {
-        self.recent_alerts(usize::MAX)
-    }
-
-    fn recent_alerts(&self, limit: usize) -> Vec<Alert> {
-        self.alerts
-            .read(|alerts| alerts.iter().rev().take(limit).cloned().collect())
+        self.alerts.listed(usize::MAX)
     }
 
     /// Advice from the rules in `recommendations`; empty when nothing is wrong.
@@ -73,14 +73,16 @@ impl Monitor {
             database_query: self.operation_stats("database_query"),
             websocket_latency_p95: stats::percentile(self.judged_values("websocket_message_latency"), 95),
             cache_hit_rate_mean: mean(&self.judged_values("cache_hit_rate")),
+            // Alerts, not breaches: six repeats of one breach are one thing to review.
             alert_count: self.alerts.len(),
         };
         recommendations::recommend(&inputs, &self.config.thresholds)
     }
 
-    /// Healthy, or degraded when too many recent alerts are critical (see `health`).
+    /// Healthy, or degraded when too many of the recent alerts are firing criticals (see
+    /// `health`).
     pub fn health(&self) -> Health {
-        let recent = self.recent_alerts(health::HEALTH_RECENT_ALERTS);
+        let recent = self.alerts.by_recency(health::HEALTH_RECENT_ALERTS);
         health::assess(recent.iter(), self.is_enabled())
     }
 
@@ -92,16 +94,18 @@ impl Monitor {
             enabled: self.is_enabled(),
             total_timings: operations.values().map(|s| s.count).sum(),
             total_metric_samples: self.samples.len(),
-            total_alerts: self.alerts.len(),
+            total_alerts: self.alerts.breaches(),
+            firing_alerts: self.alerts.firing(),
             operations,
-            recent_alerts: self.recent_alerts(STATS_RECENT_ALERTS),
+            recent_alerts: self.alerts.listed(STATS_RECENT_ALERTS),
             health: self.health(),
         }
     }
 
     /// Removes timings, samples and alerts recorded before now − `hours` (everything for
-    /// `hours == 0`) and returns how many were removed. Prometheus series are cumulative by
-    /// design and are not touched. Emptied operations stay known (with no stats): removing
+    /// `hours == 0`) and returns how many were removed; an alert goes when its last breach is
+    /// that old. Prometheus series and `total_alerts` are cumulative by design and are not
+    /// touched. Emptied operations stay known (with no stats): removing
     /// them could race a concurrent record and lose its timing.
     pub fn clear_older_than(&self, hours: u32) -> usize {
         let cutoff = match hours {

@@ -9,7 +9,8 @@ use crate::alerts::{breach_ratio, format_value, Severity};
 use crate::config::Thresholds;
 use crate::stats::OperationStats;
 
-/// Alerts in the window above which the alerts themselves are probably noise.
+/// Alerts held above which the alerts themselves are probably noise. Alerts, not breaches:
+/// one metric stuck in breach is one alert however often it is sampled (SPEC §3).
 pub const NOISY_ALERT_COUNT: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -52,6 +53,7 @@ pub(crate) struct Inputs {
     pub(crate) websocket_latency_p95: Option<f64>,
     /// Mean of the recent `cache_hit_rate` samples.
     pub(crate) cache_hit_rate_mean: Option<f64>,
+    /// Alerts held (each standing for all its repeats).
     pub(crate) alert_count: usize,
 }
 

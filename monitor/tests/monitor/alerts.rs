@@ -53,7 +53,10 @@ fn alert_names_metric_value_unit_comparison_and_threshold() {
         alert.map(|a| (a.unit, a.comparison)),
         Some((Unit::Ms, Comparison::Above))
     );
-    assert_eq!(alert.map(|a| a.at_ms), Some(crate::T0_MS));
+    assert_eq!(
+        alert.map(|a| (a.first_seen_ms, a.last_seen_ms, a.count)),
+        Some((crate::T0_MS, crate::T0_MS, 1))
+    );
 }
 
 #[test]

@@ -102,8 +102,14 @@ fn stats_snapshot_has_uptime_totals_and_recent_alerts() {
     assert!(stats.enabled);
     assert_eq!(stats.total_timings, 2);
     assert_eq!(stats.total_metric_samples, 14);
-    assert_eq!(stats.total_alerts, 12);
-    assert_eq!(stats.recent_alerts.len(), 10);
+    assert_eq!(stats.total_alerts, 12, "every breach counts");
+    assert_eq!(stats.firing_alerts, 1);
+    let grouped = stats.recent_alerts.iter().map(|a| (a.metric.as_str(), a.count));
+    assert_eq!(grouped.collect::<Vec<_>>(), [("concurrent_sessions", 12)]);
     assert_eq!(stats.operations.get("database_query").map(|s| s.mean), Some(15.0));
-    assert_eq!(stats.health.status, HealthStatus::Degraded);
+    assert_eq!(
+        stats.health.status,
+        HealthStatus::Healthy,
+        "one metric stuck in breach is one alert"
+    );
 }

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod concurrency;
+mod grouping;
 mod health;
 mod lifecycle;
 mod prometheus;

@@ -112,6 +112,30 @@ fn alerts_counter_by_severity_and_enabled_gauge() {
 }
 
 #[test]
+fn firing_alerts_gauge_by_severity() {
+    let (m, _) = monitor();
+    let gauges = |m: &monitor::Monitor| {
+        let scrape = scrape(&m.prometheus_text());
+        ["low", "medium", "high", "critical"].map(|severity| {
+            match find(&scrape, "pmr_alerts_firing", ("severity", severity)).map(|s| &s.value) {
+                Some(Value::Gauge(v)) => *v,
+                other => panic!("pmr_alerts_firing{{severity={severity}}}: {other:?}"),
+            }
+        })
+    };
+    assert_eq!(gauges(&m), [0.0; 4], "every severity is exported from the start");
+    for _ in 0..3 {
+        m.record_metric("memory_usage_mb", 1_024.0); // critical, three times: one alert
+    }
+    m.record_metric("concurrent_sessions", 55.0); // low
+    assert_eq!(gauges(&m), [1.0, 0.0, 0.0, 1.0]);
+    m.record_metric("memory_usage_mb", 100.0); // back inside
+    assert_eq!(gauges(&m), [1.0, 0.0, 0.0, 0.0]);
+    m.clear_older_than(0);
+    assert_eq!(gauges(&m), [0.0; 4]);
+}
+
+#[test]
 fn server_collectors_share_the_registry() -> Result<(), prometheus::Error> {
     let (m, _) = monitor();
     let hits = prometheus::IntCounter::new("pmr_cache_hits_total", "Cache hits.")?;

@@ -103,8 +103,10 @@ fn rates_over_too_few_events_do_not_drag_the_mean_down() {
 #[test]
 fn more_than_ten_alerts_recommends_reviewing_them() {
     let (m, _) = monitor();
+    // Ten separate incidents: each breach is resolved before the next.
     for _ in 0..10 {
         m.record_metric("memory_usage_mb", 600.0);
+        m.record_metric("memory_usage_mb", 100.0);
     }
     assert!(categories(&m).is_empty(), "exactly 10 alerts is not more than 10");
     m.record_metric("memory_usage_mb", 600.0);
@@ -113,4 +115,13 @@ fn more_than_ten_alerts_recommends_reviewing_them() {
     assert!(rec.is_some_and(|r| r.issue.starts_with("11 alerts")));
     assert_eq!(rec.map(|r| r.priority), Some(Priority::Low));
     assert_eq!(categories(&m), ["monitoring"]);
+}
+
+#[test]
+fn repeats_of_one_alert_are_not_many_alerts() {
+    let (m, _) = monitor();
+    for _ in 0..30 {
+        m.record_metric("memory_usage_mb", 600.0);
+    }
+    assert!(categories(&m).is_empty(), "one alert seen 30 times");
 }
