@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub struct MonitorConfig {
     /// Whether recording starts switched on (admins can flip it later).
     pub enabled: bool,
-    /// How many metric samples are kept, all metric names together.
+    /// How many metric samples are kept, all metric names together; also how many values
+    /// each metric recorded with `record_metric` / `record_rate` keeps for its time series.
     pub max_metric_samples: usize,
     /// How many timings are kept per operation.
     pub max_timings_per_operation: usize,

@@ -9,7 +9,8 @@
 //! Map of the crate: `config` (what to watch), `window` (bounded rings and the name map),
 //! `ops` / `metrics` (what the windows hold), `stats` (percentiles), `alerts` (threshold
 //! checks), `alert_log` (grouping breaches into firing and resolved alerts), `recommendations` and `health` (rules over the figures), `prom` (export),
-//! `timer` (RAII timing), `query` (the read side of [`Monitor`]).
+//! `timer` (RAII timing), `query` (the read side of [`Monitor`]), `timeline` (the same,
+//! over time, for charts).
 
 mod alert_log;
 mod alerts;
@@ -22,6 +23,7 @@ mod prom;
 mod query;
 mod recommendations;
 mod stats;
+mod timeline;
 mod timer;
 mod window;
 
@@ -39,6 +41,7 @@ pub use prom::{status_class, BUCKETS_SECONDS};
 pub use query::{MonitorStats, STATS_RECENT_ALERTS};
 pub use recommendations::{Priority, Recommendation, NOISY_ALERT_COUNT};
 pub use stats::OperationStats;
+pub use timeline::{TimingPoint, ValuePoint, MAX_SERIES_POINTS};
 pub use timer::Timer;
 
 use alert_log::AlertLog;
@@ -164,22 +167,14 @@ impl Monitor {
     /// here: without its event count a 0 % over three reads looks like an outage. Use
     /// [`Monitor::record_rate`] for rates.
     pub fn record_metric(&self, name: &str, value: f64) {
-        if !self.is_enabled() || !value.is_finite() {
-            return;
-        }
-        let series = self.series_for(name);
-        self.record_sample(&series, value, None, self.now_ms());
+        self.record_value(name, value, None);
     }
 
     /// Records rate `name` (in percent) computed over `events` events, e.g. the cache hit
     /// rate over the reads of the last minute. It is always sampled, but checked against its
     /// threshold only when `events` reaches [`MIN_RATE_EVENTS`] (SPEC §3).
     pub fn record_rate(&self, name: &str, percent: f64, events: u64) {
-        if !self.is_enabled() || !percent.is_finite() {
-            return;
-        }
-        let series = self.series_for(name);
-        self.record_sample(&series, percent, Some(events), self.now_ms());
+        self.record_value(name, percent, Some(events));
     }
 
     /// Records one HTTP request: the Prometheus request histogram (by route *template*,
@@ -213,8 +208,9 @@ impl Monitor {
     }
 
     fn series_for(&self, name: &str) -> Arc<Series> {
+        let history = self.config.max_metric_samples;
         self.series
-            .get_or_insert_with(name, |name| Series::new(name, &self.config.thresholds))
+            .get_or_insert_with(name, |name| Series::new(name, &self.config.thresholds, history))
     }
 
     /// Runs once per operation name, under the operations write lock (lock order:
@@ -223,6 +219,18 @@ impl Monitor {
         let series = self.series_for(&ops::metric_name(operation));
         let histogram = self.prom.operation_histogram(operation);
         OpWindow::new(self.config.max_timings_per_operation, series, histogram)
+    }
+
+    /// A metric value (not a timing): also kept in the metric's own history for
+    /// [`Monitor::metric_series`].
+    fn record_value(&self, name: &str, value: f64, events: Option<u64>) {
+        if !self.is_enabled() || !value.is_finite() {
+            return;
+        }
+        let series = self.series_for(name);
+        let at_ms = self.now_ms();
+        series.history.push(metrics::Point { value, at_ms });
+        self.record_sample(&series, value, events, at_ms);
     }
 
     fn record_sample(&self, series: &Arc<Series>, value: f64, events: Option<u64>, at_ms: u64) {

@@ -1,5 +1,6 @@
 //! Metric samples: what one recorded value looks like, in the shared sample window and as
-//! returned to callers, plus the per-name [`Series`] facts (unit, threshold) resolved once.
+//! returned to callers, plus the per-name [`Series`]: facts resolved once (unit, threshold)
+//! and the metric's own history for charts.
 //!
 //! Timings per operation are `ops`' business; this module is the all-metrics-together window.
 
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::alert_log::FiringHint;
 use crate::alerts;
 use crate::config::{Threshold, Thresholds, Unit};
-use crate::window::Stamped;
+use crate::window::{Ring, Stamped};
 
 /// One recorded value, as returned by [`crate::Monitor::recent_metrics`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,10 +35,29 @@ pub(crate) struct Series {
     pub(crate) threshold: Option<Threshold>,
     /// Whether this metric may have a firing alert (see `alert_log`).
     pub(crate) firing: FiringHint,
+    /// The last values recorded with `record_metric` / `record_rate`, for time series. Kept
+    /// apart from the shared window, where per-request timing samples would push a value
+    /// sampled every 10 s out within seconds. Timings are not copied here: their operation
+    /// window already holds them.
+    pub(crate) history: Ring<Point>,
+}
+
+/// One value in a metric's history.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Point {
+    pub(crate) value: f64,
+    pub(crate) at_ms: u64,
+}
+
+impl Stamped for Point {
+    fn at_ms(&self) -> u64 {
+        self.at_ms
+    }
 }
 
 impl Series {
-    pub(crate) fn new(name: &str, thresholds: &Thresholds) -> Self {
+    /// `history` is how many values the metric's own history keeps.
+    pub(crate) fn new(name: &str, thresholds: &Thresholds, history: usize) -> Self {
         let threshold = thresholds.get(name).copied();
         let unit = threshold.map_or_else(|| Unit::for_metric(name), |t| t.unit);
         Self {
@@ -45,6 +65,7 @@ impl Series {
             unit,
             threshold,
             firing: FiringHint::default(),
+            history: Ring::new(history),
         }
     }
 }
@@ -92,10 +113,10 @@ mod tests {
     #[test]
     fn series_takes_unit_from_threshold_then_from_name() {
         let thresholds = Thresholds::default();
-        let hit_rate = Series::new("cache_hit_rate", &thresholds);
+        let hit_rate = Series::new("cache_hit_rate", &thresholds, 10);
         assert_eq!(hit_rate.unit, Unit::Percent);
         assert!(hit_rate.threshold.is_some());
-        let other = Series::new("export_time", &thresholds);
+        let other = Series::new("export_time", &thresholds, 10);
         assert_eq!((other.unit, other.threshold), (Unit::Ms, None));
     }
 }

@@ -118,6 +118,10 @@ impl Monitor {
             .iter()
             .map(|(_, window)| window.timings.remove_older_than(cutoff))
             .sum();
+        // Metric histories copy the samples, so they are cleared but not counted twice.
+        for (_, series) in self.series.snapshot() {
+            series.history.remove_older_than(cutoff);
+        }
         timings + self.samples.remove_older_than(cutoff) + self.alerts.remove_older_than(cutoff)
     }
 

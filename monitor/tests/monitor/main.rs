@@ -10,6 +10,7 @@ mod prometheus;
 mod rates;
 mod recommendations;
 mod retention;
+mod series;
 mod stats;
 
 use std::sync::atomic::{AtomicU64, Ordering};
