@@ -8,9 +8,10 @@
 //!
 //! Map of the crate: `config` (what to watch), `window` (bounded rings and the name map),
 //! `ops` / `metrics` (what the windows hold), `stats` (percentiles), `alerts` (threshold
-//! checks), `alert_log` (grouping breaches into firing and resolved alerts), `recommendations` and `health` (rules over the figures), `prom` (export),
-//! `timer` (RAII timing), `query` (the read side of [`Monitor`]), `timeline` (the same,
-//! over time, for charts).
+//! checks, the minimum sample for rates), `alert_log` (grouping breaches into firing and
+//! resolved alerts), `recommendations` and `health` (rules over the figures), `prom`
+//! (export), `timer` (RAII timing), `query` (the read side of [`Monitor`]), `timeline` (the
+//! same, over time, for charts).
 
 mod alert_log;
 mod alerts;
