@@ -228,7 +228,12 @@ pub struct OperationRow {
 pub struct AlertRow {
     pub severity: String,
     pub message: String,
-    pub at_ms: u64,
+    /// Breaches grouped into this alert while it stayed in breach.
+    pub count: u64,
+    /// Still in breach (false once the value came back inside the threshold).
+    pub firing: bool,
+    pub first_seen_ms: u64,
+    pub last_seen_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -160,8 +160,8 @@ fn spawn_samplers(state: &AppState, mut stop: watch::Receiver<bool>) {
                 _ = tick.tick() => {}
                 _ = stop.changed() => return,
             }
-            if let Some(rate) = state.services.cache.recent_hit_rate() {
-                state.monitor.record_metric("cache_hit_rate", rate);
+            if let Some((rate, reads)) = state.services.cache.recent_reads() {
+                state.monitor.record_rate("cache_hit_rate", rate, reads);
             }
             if let Some(mb) = resident_mb() {
                 state.monitor.record_metric("memory_usage_mb", mb);

@@ -133,7 +133,17 @@ fn Dashboard(view: PerformanceView) -> impl IntoView {
                         <ul class="alerts">
                             {v.alerts
                                 .into_iter()
-                                .map(|a| view! { <li><span class=format!("badge severity-{}", a.severity)>{a.severity.clone()}</span>" "{a.message}</li> })
+                                .map(|a| {
+                                    let state = if a.firing { "firing" } else { "resolved" };
+                                    view! {
+                                        <li class=format!("alert-{state}") data-state=state>
+                                            <span class=format!("badge severity-{}", a.severity)>{a.severity.clone()}</span>
+                                            " " <span class="badge alert-state">{state}</span>
+                                            " " {a.message}
+                                            {(a.count > 1).then(|| view! { <span class="muted">{format!(" ×{}", a.count)}</span> })}
+                                        </li>
+                                    }
+                                })
                                 .collect_view()}
                         </ul>
                     }

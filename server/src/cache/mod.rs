@@ -348,9 +348,9 @@ impl Cache {
             .snapshot(self.backend(), configured, keys, memory_bytes)
     }
 
-    /// Hit rate (%) over the last minute, if there were any reads.
-    pub fn recent_hit_rate(&self) -> Option<f64> {
-        self.inner.counters.recent_hit_rate()
+    /// Hit rate (%) over the last minute and how many reads it rests on, if there were any.
+    pub fn recent_reads(&self) -> Option<(f64, u64)> {
+        self.inner.counters.recent_reads()
     }
 }
 

@@ -109,13 +109,19 @@ impl Counters {
     }
 
     pub fn recent_hit_rate(&self) -> Option<f64> {
+        self.recent_reads().map(|(rate, _)| rate)
+    }
+
+    /// Hit rate (%) over the last minute and the number of reads it rests on, when there
+    /// were any: the monitor judges a rate only over enough reads.
+    pub fn recent_reads(&self) -> Option<(f64, u64)> {
         let now = Instant::now();
         let w = self.window.lock().unwrap_or_else(|e| e.into_inner());
         let (h, m) = w
             .iter()
             .filter(|(start, _, _)| now.duration_since(*start) <= WINDOW)
             .fold((0u64, 0u64), |(h, m), (_, bh, bm)| (h + bh, m + bm));
-        (h + m > 0).then(|| 100.0 * h as f64 / (h + m) as f64)
+        (h + m > 0).then(|| (100.0 * h as f64 / (h + m) as f64, h + m))
     }
 
     /// `redis_configured`: whether memory is a fallback (degraded) or the chosen backend.

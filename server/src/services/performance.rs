@@ -54,8 +54,11 @@ impl PmrServices {
                 .take(20)
                 .map(|a| AlertRow {
                     severity: text(&a.severity),
+                    count: a.count,
+                    firing: a.is_firing(),
+                    first_seen_ms: a.first_seen_ms,
+                    last_seen_ms: a.last_seen_ms,
                     message: a.message,
-                    at_ms: a.at_ms,
                 })
                 .collect(),
             recommendations: m
