@@ -204,6 +204,7 @@ pub struct SectionView {
 
 /// A report to generate, as a form or API request sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
     pub project_id: String,
     pub period: String,

@@ -44,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| format!("{page} · PMR") />
+        <Title formatter=|page: String| format!("{} · PMR", escape_title(&page)) />
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=PortfolioPage ssr=SsrMode::Async />
@@ -59,5 +59,35 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/performance") view=PerformancePage ssr=SsrMode::Async />
             </Routes>
         </Router>
+    }
+}
+
+/// `leptos_meta` writes the title into `<title>` as it is, unescaped; project names and
+/// section titles are user text, so the page's title is escaped here (the only place a
+/// title is formatted).
+fn escape_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_cannot_close_their_element() {
+        assert_eq!(
+            super::escape_title("</title><script>x</script> & \"q\""),
+            "&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;"
+        );
     }
 }

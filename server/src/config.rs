@@ -24,6 +24,8 @@ pub struct Config {
     pub ws: WsConfig,
     pub auth: AuthConfig,
     pub report: ReportConfig,
+    pub http: HttpConfig,
+    pub generation: AdmissionConfig,
     /// `PMR_SITE_ROOT` (default `target/site`): the built CSS, JS and WASM.
     pub site_root: PathBuf,
     /// `PMR_DEMO` (default true): load the demo portfolio when the store is empty.
@@ -52,6 +54,28 @@ pub struct CacheConfig {
     pub memory_capacity: u64,
 }
 
+/// Limits on HTTP connections and requests (`PMR_HTTP_*`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpConfig {
+    /// `PMR_HTTP_HEADER_TIMEOUT_SECS` (15), `PMR_HTTP_WRITE_TIMEOUT_SECS` (30),
+    /// `PMR_HTTP_MAX_CONNECTIONS` (12000), `PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT` (1000).
+    pub limits: crate::serve::Limits,
+    /// `PMR_HTTP_REQUEST_TIMEOUT_SECS` (30): a request (body included) that takes longer is
+    /// answered 408 and its work cancelled.
+    pub request_timeout: Duration,
+}
+
+/// Admission control for report generation and Monte Carlo runs (`PMR_GENERATION_*`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdmissionConfig {
+    /// `PMR_GENERATION_CONCURRENCY` (default: the number of cores): runs at once.
+    pub concurrency: usize,
+    /// `PMR_GENERATION_QUEUE` (4): runs that may wait for a slot; beyond, 503.
+    pub queue: usize,
+    /// `PMR_GENERATION_QUEUE_WAIT_MS` (10000): how long one may wait; then 503.
+    pub queue_wait: Duration,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct WsConfig {
     pub batch_max_size: usize,
@@ -69,7 +93,8 @@ pub struct AuthConfig {
     /// `PMR_SECURE_COOKIES` (default false): set `Secure` on cookies and send HSTS; turn on
     /// when served over TLS (directly or behind a proxy).
     pub behind_tls: bool,
-    /// `PMR_SIGN_IN_PER_MINUTE` (default 10) per client address.
+    /// `PMR_SIGN_IN_PER_MINUTE` (default 10): failed sign-ins per client address and token
+    /// id tried; beyond, 429 (a valid token is never refused).
     pub sign_in_per_minute: u32,
     /// `PMR_GENERATE_PER_MINUTE` (default 30) per principal.
     pub generate_per_minute: u32,
@@ -127,6 +152,8 @@ impl Config {
                 generate_per_minute: v.positive("PMR_GENERATE_PER_MINUTE", "30")?,
             },
             report: report(&v)?,
+            http: http(&v)?,
+            generation: generation(&v)?,
             site_root: PathBuf::from(v.string("PMR_SITE_ROOT", "target/site")),
             demo: v.bool("PMR_DEMO", true)?,
         })
@@ -153,6 +180,31 @@ fn cache(v: &Reader) -> Result<CacheConfig, ConfigError> {
         reconnect_interval: Duration::from_millis(v.positive("CACHE_RECONNECT_INTERVAL_MS", "1000")?),
         early_refresh_beta: beta,
         memory_capacity: v.positive("CACHE_MEMORY_CAPACITY", "10000")?,
+    })
+}
+
+fn http(v: &Reader) -> Result<HttpConfig, ConfigError> {
+    let secs = |name: &str, default: &str| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_secs(v.positive::<u64>(name, default)?))
+    };
+    Ok(HttpConfig {
+        limits: crate::serve::Limits {
+            header_read_timeout: secs("PMR_HTTP_HEADER_TIMEOUT_SECS", "15")?,
+            write_timeout: secs("PMR_HTTP_WRITE_TIMEOUT_SECS", "30")?,
+            max_connections: v.positive("PMR_HTTP_MAX_CONNECTIONS", "12000")?,
+            max_connections_per_client: v.positive("PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT", "1000")?,
+            shutdown_grace: Duration::from_secs(10),
+        },
+        request_timeout: secs("PMR_HTTP_REQUEST_TIMEOUT_SECS", "30")?,
+    })
+}
+
+fn generation(v: &Reader) -> Result<AdmissionConfig, ConfigError> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    Ok(AdmissionConfig {
+        concurrency: v.positive("PMR_GENERATION_CONCURRENCY", &cores.to_string())?,
+        queue: v.parse("PMR_GENERATION_QUEUE", "4")?,
+        queue_wait: Duration::from_millis(v.positive("PMR_GENERATION_QUEUE_WAIT_MS", "10000")?),
     })
 }
 

@@ -2,12 +2,11 @@
 //! body `{"error": code, "message": …, "details": [{"field", "rule"}]}`. Server faults get a
 //! generic message (the cause is logged once, here); client faults say what to fix.
 
-use app::error::AppError;
+use app::error::{AppError, ErrorBody, FieldRule};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use engine::{EngineError, FieldError, ValidationErrors};
-use serde::Serialize;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -27,6 +26,9 @@ pub enum Error {
     RateLimited { retry_after_secs: u64 },
     #[error("request body too large (limit {limit_bytes} bytes)")]
     TooLarge { limit_bytes: usize },
+    /// Too much work in hand right now (admission control); try again later.
+    #[error("{reason}")]
+    Busy { reason: String, retry_after_secs: u64 },
     #[error("store: {0}")]
     Store(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -47,6 +49,7 @@ impl Error {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +63,7 @@ impl Error {
             Self::Conflict(_) => "conflict",
             Self::RateLimited { .. } => "rate_limited",
             Self::TooLarge { .. } => "too_large",
+            Self::Busy { .. } => "unavailable",
             Self::Store(_) | Self::Internal(_) => "internal",
         }
     }
@@ -77,14 +81,6 @@ impl From<ValidationErrors> for Error {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
-    message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    details: Vec<FieldError>,
-}
-
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status_code();
@@ -96,17 +92,25 @@ impl IntoResponse for Error {
             Self::Invalid(v) => (v.to_string(), v.0.clone()),
             other => (other.to_string(), Vec::new()),
         };
-        let mut res = (
-            status,
-            Json(Body {
-                error: self.code(),
-                message,
-                details,
-            }),
-        )
-            .into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = retry_after_secs.to_string().parse() {
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: self.code().to_owned(),
+            message,
+            details: details
+                .into_iter()
+                .map(|f| FieldRule {
+                    field: f.field,
+                    rule: f.rule,
+                })
+                .collect(),
+            retry_after_secs: retry_after,
+        };
+        let mut res = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            if let Ok(v) = secs.to_string().parse() {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
@@ -139,6 +143,7 @@ impl From<Error> for AppError {
             Error::Conflict(why) => AppError::Conflict(why),
             Error::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
             Error::TooLarge { .. } => AppError::invalid("body", e.to_string()),
+            Error::Busy { reason, .. } => AppError::Unavailable(reason),
             Error::Store(_) | Error::Internal(_) => {
                 tracing::error!(error = %e, "request failed");
                 AppError::Internal
@@ -157,7 +162,11 @@ impl From<AppError> for Error {
             AppError::Invalid { field, rule } => Error::invalid(field, rule),
             AppError::Conflict(w) => Error::Conflict(w),
             AppError::RateLimited(s) => Error::RateLimited { retry_after_secs: s },
-            AppError::Unavailable(w) | AppError::Transport(w) => Error::Internal(w),
+            AppError::Unavailable(w) => Error::Busy {
+                reason: w,
+                retry_after_secs: 1,
+            },
+            AppError::Transport(w) => Error::Internal(w),
             AppError::Internal => Error::Internal("internal error".into()),
         }
     }

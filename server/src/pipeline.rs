@@ -15,6 +15,7 @@ use engine::{Period, Project};
 use monitor::Monitor;
 use tracing::Instrument;
 
+use crate::admission::{Admission, Cancel};
 use crate::config::ReportConfig;
 use crate::error::{Error, Result};
 
@@ -42,33 +43,51 @@ pub struct Computed {
 pub struct Pipeline {
     config: Arc<ReportConfig>,
     monitor: Arc<Monitor>,
+    /// Bounds the Monte Carlo runs (whole generations and forecast recomputes) at once.
+    admission: Arc<Admission>,
 }
 
 impl Pipeline {
-    pub fn new(config: ReportConfig, monitor: Arc<Monitor>) -> Self {
+    pub fn new(config: ReportConfig, monitor: Arc<Monitor>, admission: Arc<Admission>) -> Self {
         Self {
             config: Arc::new(config),
             monitor,
+            admission,
         }
+    }
+
+    /// Runs going on now and waiting, for the dashboard.
+    pub fn load(&self) -> (usize, usize) {
+        self.admission.load()
     }
 
     pub fn config(&self) -> &ReportConfig {
         &self.config
     }
 
-    /// Runs `work` on the blocking pool, timed as `operation`.
+    /// Runs `work` on the blocking pool, timed as `operation`. If the caller goes away (this
+    /// future is dropped) the flag handed to `work` is set, and work not yet started is
+    /// skipped.
     async fn stage<T: Send + 'static>(
         &self,
         operation: &'static str,
-        work: impl FnOnce(&ReportConfig) -> Result<T> + Send + 'static,
+        work: impl FnOnce(&ReportConfig, &Cancel) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let config = self.config.clone();
         let span = tracing::info_span!("pipeline_stage", stage = operation);
         let started = Instant::now();
-        let out = tokio::task::spawn_blocking(move || work(&config))
-            .instrument(span)
-            .await
-            .map_err(|e| Error::Internal(format!("{operation} did not finish: {e}")))?;
+        let cancel = Cancel::default();
+        let guard = cancel.on_drop();
+        let out = tokio::task::spawn_blocking(move || {
+            if cancel.is_cancelled() {
+                return Err(Error::Internal(format!("{operation} cancelled: nobody waits for it")));
+            }
+            work(&config, &cancel)
+        })
+        .instrument(span)
+        .await
+        .map_err(|e| Error::Internal(format!("{operation} did not finish: {e}")))?;
+        guard.disarm();
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         self.monitor.record_timing(operation, ms);
         tracing::debug!(stage = operation, duration_ms = ms, "stage done");
@@ -77,7 +96,7 @@ impl Pipeline {
 
     /// Metrics for every snapshot up to `period` (last = current), forecast dimension empty.
     pub async fn metrics(&self, project: Arc<Project>, period: Period) -> Result<Vec<Metrics>> {
-        self.stage(op::METRICS, move |c| {
+        self.stage(op::METRICS, move |c, _| {
             let current = engine::metrics::compute(&project, period, &c.rag)?;
             let mut history = engine::metrics::history(&project, period, &c.rag);
             if history.last().map(|m| m.period) != Some(current.period) {
@@ -95,7 +114,18 @@ impl Pipeline {
         iterations: u64,
         seed: u64,
     ) -> Result<Forecast> {
-        self.stage(op::MONTE_CARLO, move |_| {
+        let _slot = self.admission.admit().await?;
+        self.forecast_admitted(project, period, iterations, seed).await
+    }
+
+    async fn forecast_admitted(
+        &self,
+        project: Arc<Project>,
+        period: Period,
+        iterations: u64,
+        seed: u64,
+    ) -> Result<Forecast> {
+        self.stage(op::MONTE_CARLO, move |_, _cancel| {
             let sim = SimConfig::new(iterations, seed)?;
             Ok(engine::montecarlo::simulate(&project, period, &sim)?)
         })
@@ -108,7 +138,7 @@ impl Pipeline {
         history: Vec<Metrics>,
         forecast: Option<Forecast>,
     ) -> Result<Vec<Insight>> {
-        self.stage(op::INSIGHTS, move |c| {
+        self.stage(op::INSIGHTS, move |c, _| {
             let config = InsightConfig {
                 min_confidence: c.min_confidence,
             };
@@ -125,11 +155,14 @@ impl Pipeline {
 
     /// All stages for one report, timed as a whole as `report_generation`.
     pub async fn run(&self, project: Arc<Project>, period: Period, iterations: u64, seed: u64) -> Result<Computed> {
+        let _slot = self.admission.admit().await?;
         let started = Instant::now();
         let span = tracing::info_span!("report_generation", project.id = %project.id, %period);
         let out = async {
             let history = self.metrics(project.clone(), period).await?;
-            let forecast = self.forecast(project.clone(), period, iterations, seed).await?;
+            let forecast = self
+                .forecast_admitted(project.clone(), period, iterations, seed)
+                .await?;
             let insights = self
                 .insights(project.clone(), history.clone(), Some(forecast.clone()))
                 .await?;
@@ -137,7 +170,7 @@ impl Pipeline {
                 .stage("summary_and_charts", {
                     let (project, history, forecast, insights) =
                         (project.clone(), history.clone(), forecast.clone(), insights.clone());
-                    move |c| {
+                    move |c, _| {
                         let metrics = current_with_forecast(&history, Some(&forecast), c)?;
                         let summary = engine::summary::build(&metrics, &insights, Some(&forecast));
                         let charts = engine::charts::build(&project, &history, Some(&forecast));

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 
 use crate::state::AppState;
 
@@ -17,8 +18,15 @@ const MAX_HEADER_BYTES: usize = 16 * 1024;
 pub async fn harden(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if header_bytes > MAX_HEADER_BYTES {
-        return (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large").into_response();
+        let body = app::error::ErrorBody {
+            error: "headers_too_large".into(),
+            message: format!("request headers must total at most {MAX_HEADER_BYTES} bytes"),
+            details: Vec::new(),
+            retry_after_secs: None,
+        };
+        return (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, Json(body)).into_response();
     }
+    let public_asset = crate::auth::is_public_asset(req.uri().path());
     let nonce = crate::auth::tokens::random_hex()
         .map(|h| h[..32].to_owned())
         .unwrap_or_default();
@@ -40,6 +48,11 @@ pub async fn harden(State(state): State<AppState>, mut req: Request, next: Next)
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
+    // Pages and API answers carry private data and secrets (tokens): never stored by a
+    // browser or a shared cache. Static assets set their own caching.
+    if !public_asset && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
     if state.config.auth.behind_tls {
         set(
             h,

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use app::dto::Role;
 use app::services::SharedServices;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::post;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{any, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -29,7 +30,7 @@ use crate::pipeline::Pipeline;
 use crate::services::PmrServices;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::{api, demo, http_metrics, security};
+use crate::{api, demo, fn_errors, http_metrics, request_guard, security};
 
 /// A built application bound to its port, not yet serving.
 pub struct Application {
@@ -68,15 +69,15 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         self.state.services.cache.spawn_reconnect_loop(stop_rx.clone());
-        spawn_samplers(&self.state, stop_rx);
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                let _ = stop_tx.send(true);
-            })
-            .await;
-        served.map_err(|e| Error::Internal(format!("server failed: {e}")))
+        spawn_samplers(&self.state, stop_rx.clone());
+        let limits = self.state.config.http.limits.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        crate::serve::serve(self.listener, router(self.state), limits, stop_rx)
+            .await
+            .map_err(|e| Error::Internal(format!("server failed: {e}")))
     }
 }
 
@@ -84,7 +85,8 @@ pub async fn build_state(config: Config) -> Result<AppState> {
     let monitor = Arc::new(Monitor::new(config.monitor.clone()));
     let store = Store::connect(&config.database_url, monitor.clone()).await?;
     let cache = Cache::start(config.cache.clone(), config.redis_url.as_deref(), monitor.registry()).await;
-    let pipeline = Pipeline::new(config.report.clone(), monitor.clone());
+    let admission = Arc::new(crate::admission::Admission::new(config.generation.clone()));
+    let pipeline = Pipeline::new(config.report.clone(), monitor.clone(), admission);
     let leptos = LeptosOptions::builder()
         .output_name("pmr")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -98,6 +100,7 @@ pub async fn build_state(config: Config) -> Result<AppState> {
             cache,
             pipeline,
             generate_limit: Arc::new(RateLimiter::per_minute(config.auth.generate_per_minute)),
+            generations: Arc::default(),
             monitor: monitor.clone(),
             started: Instant::now(),
         },
@@ -121,10 +124,12 @@ pub fn router(state: AppState) -> Router {
     let services: SharedServices = Arc::new(state.services.clone());
     let leptos = state.leptos.clone();
     let routes = generate_route_list(app::App);
+    let request_timeout = state.config.http.request_timeout;
     Router::new()
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
         .merge(api::router())
+        .route("/api/{*rest}", any(request_guard::api_not_found))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -132,18 +137,15 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
-        .layer(axum::middleware::from_fn(auth::refuse_cross_site))
-        .layer(axum::middleware::from_fn(auth::require_principal))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::attach_principal,
-        ))
+        .layer(from_fn(fn_errors::status_from_body))
+        .layer(from_fn(auth::refuse_cross_site))
+        .layer(from_fn(auth::require_principal))
+        .layer(from_fn_with_state(state.clone(), auth::attach_principal))
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            http_metrics::record,
-        ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::harden))
+        .layer(from_fn_with_state(request_timeout, request_guard::deadline))
+        .layer(from_fn(request_guard::clean_path))
+        .layer(from_fn_with_state(state.clone(), http_metrics::record))
+        .layer(from_fn_with_state(state.clone(), security::harden))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -10,7 +10,7 @@ use crate::components::Layout;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let error = query("error");
-    let next = query("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+    let next = query("next").filter(|n| crate::url::safe_next(n).is_some());
     view! {
         <Layout>
             <Title text="Sign in" />

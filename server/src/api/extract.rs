@@ -60,10 +60,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Parses a whole JSON document: bytes after the value (other than whitespace) are
+/// refused, so `{…}garbage` is not half-read.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let f = engine::FieldError::from_serde(&e.path().to_string(), &e.inner().to_string(), "body");
         Error::invalid(f.field, f.rule)
-    })
+    })?;
+    de.end()
+        .map_err(|_| Error::invalid("body", "must hold one JSON value and nothing after it"))?;
+    Ok(value)
 }

@@ -29,10 +29,15 @@ pub fn router() -> Router<AppState> {
             get(reports::section).put(reports::edit_section),
         )
         .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", delete(tokens::revoke));
+        .route("/tokens/{id}", delete(tokens::revoke))
+        .fallback(crate::request_guard::api_not_found)
+        .method_not_allowed_fallback(crate::request_guard::method_not_allowed);
+    let perf = performance::router()
+        .fallback(crate::request_guard::api_not_found)
+        .method_not_allowed_fallback(crate::request_guard::method_not_allowed);
     Router::new()
         .nest("/api/v1", v1)
-        .nest("/api/reports/pmr/performance", performance::router())
+        .nest("/api/reports/pmr/performance", perf)
         .route("/livez", get(health::livez))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::prometheus))

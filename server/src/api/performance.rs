@@ -144,14 +144,12 @@ async fn health(State(s): State<AppState>, Caller(by): Caller) -> Result<Json<Va
 }
 
 async fn enable(State(s): State<AppState>, Caller(by): Caller) -> Result<Json<Value>> {
-    by.require(Role::Admin)?;
-    s.monitor.set_enabled(true);
+    s.services.switch_monitoring(&by, true)?;
     Ok(Json(json!({ "enabled": true })))
 }
 
 async fn disable(State(s): State<AppState>, Caller(by): Caller) -> Result<Json<Value>> {
-    by.require(Role::Admin)?;
-    s.monitor.set_enabled(false);
+    s.services.switch_monitoring(&by, false)?;
     Ok(Json(json!({ "enabled": false })))
 }
 
@@ -161,7 +159,7 @@ async fn clear_data(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>> {
     by.require(Role::Admin)?;
-    let hours = int_param(&q, "hours", 24, 0..=8760)?;
-    let removed = s.monitor.clear_older_than(hours);
+    let hours = int_param(&q, "hours", 24, 0..=crate::services::MAX_CLEAR_HOURS)?;
+    let removed = s.services.clear_monitoring(&by, hours)?;
     Ok(Json(json!({ "hours": hours, "removed": removed })))
 }

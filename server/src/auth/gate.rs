@@ -9,12 +9,15 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
 
+/// Static files: the same for everyone, so nobody's session is looked up for them.
+pub fn is_public_asset(path: &str) -> bool {
+    matches!(path, "/favicon.svg" | "/robots.txt") || path.starts_with("/pkg/")
+}
+
 /// Paths anyone may fetch: probes, the sign-in page and its form target, static assets.
+/// Paths reaching here are normalised (see `request_guard`), so a prefix means what it says.
 fn is_public(path: &str) -> bool {
-    matches!(
-        path,
-        "/livez" | "/readyz" | "/sign-in" | "/auth/sign-in" | "/favicon.svg" | "/robots.txt"
-    ) || path.starts_with("/pkg/")
+    matches!(path, "/livez" | "/readyz" | "/sign-in" | "/auth/sign-in") || is_public_asset(path)
 }
 
 pub async fn require_principal(req: Request, next: Next) -> Response {

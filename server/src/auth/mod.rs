@@ -11,7 +11,7 @@ mod session;
 pub mod tokens;
 
 pub use csrf::refuse_cross_site;
-pub use gate::require_principal;
+pub use gate::{is_public_asset, require_principal};
 pub use principal::attach_principal;
 pub use rate_limit::RateLimiter;
 pub use session::{sign_in, sign_out, SESSION_COOKIE};

@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 pub async fn attach_principal(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if super::is_public_asset(req.uri().path()) {
+        return next.run(req).await;
+    }
     match resolve(&state, req.headers()).await {
         Ok(Some(p)) => {
             req.extensions_mut().insert(p);

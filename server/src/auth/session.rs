@@ -29,13 +29,9 @@ fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
 }
 
-/// Only same-site paths: `/x`, never `//evil` or `https://…`.
+/// Only a path on this site (see [`app::url::safe_next`]); anything else goes home.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    app::url::safe_next(next).unwrap_or("/")
 }
 
 /// The client's address when the server was started with connect info (tests driving
@@ -53,8 +49,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
-    Form(form): Form<SignInForm>,
+    form: std::result::Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Error::invalid("body", e.body_text()).into_response(),
+    };
     let client = peer.map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
     match open_session(&state, &client, &form.token).await {
         Ok(cookie) => {
@@ -75,9 +75,23 @@ pub async fn sign_in(
     }
 }
 
+/// Exchanges a token for a session. Failures are counted per client address **and** the
+/// token id tried, and only failures: a valid token always signs in, however many wrong
+/// guesses others made (behind a proxy everybody shares one address), while someone
+/// guessing at one token from one address is answered 429 once past the limit.
 async fn open_session(state: &AppState, client: &str, presented: &str) -> Result<String> {
-    state.sign_in_limit.check(client)?;
-    let token = tokens::verify(&state.services.store, presented).await?;
+    let key = format!(
+        "{client} {}",
+        tokens::claimed_id(presented).unwrap_or_else(|| "?".into())
+    );
+    let token = match tokens::verify(&state.services.store, presented).await {
+        Ok(t) => t,
+        Err(Error::Unauthorized) => {
+            state.sign_in_limit.check(&key)?;
+            return Err(Error::Unauthorized);
+        }
+        Err(e) => return Err(e),
+    };
     let id = tokens::random_hex()?;
     let ttl = state.config.auth.session_ttl;
     let expires = chrono::Utc::now() + chrono::Duration::from_std(ttl).map_err(|e| Error::Internal(e.to_string()))?;
@@ -130,5 +144,6 @@ mod tests {
         assert_eq!(safe_next("/reports/a"), "/reports/a");
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
     }
 }

@@ -49,6 +49,14 @@ pub async fn verify(store: &Store, presented: &str) -> Result<TokenRow> {
     Ok(row)
 }
 
+/// The token id a presented string claims, for keying sign-in failures (the secret is
+/// never part of a key).
+pub fn claimed_id(presented: &str) -> Option<String> {
+    let rest = presented.trim().strip_prefix("pmr_")?;
+    let id = rest.split('_').next()?;
+    (!id.is_empty() && id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit())).then(|| id.to_owned())
+}
+
 fn parse(presented: &str) -> Option<(i64, &str)> {
     let rest = presented.trim().strip_prefix("pmr_")?;
     let (id, secret) = rest.split_once('_')?;

@@ -8,7 +8,6 @@
 //! invalidated while it was away.
 
 mod envelope;
-mod flight;
 mod keys;
 mod memory;
 mod redis_backend;
@@ -24,12 +23,12 @@ use serde::{de::DeserializeOwned, Serialize};
 pub use keys::{Key, Kind, Pattern};
 pub use stats::{Backend, CacheStats};
 
-use self::flight::Flights;
 use self::memory::Memory;
 use self::redis_backend::RedisBackend;
 use self::stats::Counters;
 use crate::config::CacheConfig;
 use crate::error::{Error, Result};
+use crate::flight::Flights;
 
 #[derive(Clone)]
 pub struct Cache {

@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use monitor::Monitor;
 
 pub use import::ImportOutcome;
+pub use performance::MAX_CLEAR_HOURS;
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
@@ -35,6 +36,8 @@ pub struct PmrServices {
     pub pipeline: Pipeline,
     /// Report generation per principal (SPEC: rate limited, 429).
     pub generate_limit: Arc<RateLimiter>,
+    /// Generations in flight, by request: identical concurrent requests share one.
+    pub generations: Arc<crate::flight::Flights<String>>,
     /// Timings and alerts, for the dashboard and its switches.
     pub monitor: Arc<Monitor>,
     /// When the process started (uptime on the dashboard).

@@ -7,6 +7,9 @@ use serde::Serialize;
 use super::PmrServices;
 use crate::error::Result;
 
+/// The oldest monitor data one can ask to keep: a year.
+pub const MAX_CLEAR_HOURS: u32 = 8760;
+
 /// How many recent response times the dashboard charts.
 const LATENCY_POINTS: usize = 120;
 
@@ -94,6 +97,12 @@ impl PmrServices {
 
     pub fn clear_monitoring(&self, by: &Principal, hours: u32) -> Result<usize> {
         by.require(Role::Admin)?;
+        if hours > MAX_CLEAR_HOURS {
+            return Err(crate::error::Error::invalid(
+                "hours",
+                format!("must be a whole number from 0 to {MAX_CLEAR_HOURS} (got {hours})"),
+            ));
+        }
         Ok(self.monitor.clear_older_than(hours))
     }
 }

@@ -36,7 +36,13 @@ impl PmrServices {
     pub async fn generate(&self, by: &Principal, req: GenerateRequest) -> Result<String> {
         by.require(Role::Editor)?;
         self.generate_limit.check(&by.name)?;
-        self.generate_unlimited(by, req).await
+        // Identical requests at the same time (a double click, a retrying client) share one
+        // run and get the same report.
+        let key = format!(
+            "{}|{}|{}|{:?}",
+            req.project_id, req.period, req.template, req.iterations
+        );
+        self.generations.run(&key, self.generate_unlimited(by, req)).await
     }
 
     /// [`generate`](Self::generate) without the rate limit (the demo loader's path).
@@ -56,58 +62,44 @@ impl PmrServices {
         };
         engine::metrics::check_period(&project, period, chrono::Utc::now().date_naive())?;
 
-        let id = self.store.free_report_id(&format!("{project_id}-{period}")).await?;
-        let computed = self
-            .pipeline
-            .run(project.clone(), period, iterations, seed_for(&id, version))
-            .await?;
-        let sections = section_list(&template);
-        let mut outline = ReportOutline {
-            id: id.clone(),
-            project_id: project_id.to_owned(),
-            project_name: project.name.clone(),
-            currency: project.currency.as_str().to_owned(),
-            period,
-            template: req.template.clone(),
-            title: format!("{} — {}", project.name, month_name(period)),
-            status: "draft".into(),
-            version: 1,
-            generated_by: by.name.clone(),
-            created_at: String::new(),
-            updated_at: String::new(),
-            iterations: iterations as u32,
-            sections,
-        };
-        let contents = contents_for(&outline, &computed);
-        for (section, content) in outline.sections.iter_mut().zip(&contents) {
-            section.rows = content.rows();
-        }
-        self.store
-            .create_report(&NewReport {
+        // The report id seeds the forecast, so it is chosen before the run; should a
+        // concurrent generation take it meanwhile, the run is repeated under the next id.
+        for _ in 0..3 {
+            let id = self.store.free_report_id(&format!("{project_id}-{period}")).await?;
+            let computed = self
+                .pipeline
+                .run(project.clone(), period, iterations, seed_for(&id, version))
+                .await?;
+            let mut outline = ReportOutline {
                 id: id.clone(),
                 project_id: project_id.to_owned(),
+                project_name: project.name.clone(),
+                currency: project.currency.as_str().to_owned(),
                 period,
-                template: req.template,
-                title: outline.title.clone(),
-                iterations: iterations as u32,
+                template: req.template.clone(),
+                title: format!("{} — {}", project.name, month_name(period)),
+                status: "draft".into(),
+                version: 1,
                 generated_by: by.name.clone(),
-                sections: outline
-                    .sections
-                    .iter()
-                    .map(|s| NewSection {
-                        id: s.id.clone(),
-                        kind: s.kind,
-                        title: s.title.clone(),
-                        priority: s.priority,
-                        markdown: String::new(),
-                        rows: s.rows,
-                    })
-                    .collect(),
-            })
-            .await?;
-        self.warm(&outline, &computed, contents).await;
-        tracing::info!(report.id = %id, project.id = %project_id, %period, "report generated");
-        Ok(id)
+                created_at: String::new(),
+                updated_at: String::new(),
+                iterations: iterations as u32,
+                sections: section_list(&template),
+            };
+            let contents = contents_for(&outline, &computed);
+            for (section, content) in outline.sections.iter_mut().zip(&contents) {
+                section.rows = content.rows();
+            }
+            if !self.store.create_report(&new_report(&outline)).await? {
+                continue;
+            }
+            self.warm(&outline, &computed, contents).await;
+            tracing::info!(report.id = %id, project.id = %project_id, %period, "report generated");
+            return Ok(id);
+        }
+        Err(Error::Conflict(
+            "other reports for this project and period are being generated right now; try again".into(),
+        ))
     }
 
     /// Puts what generation computed into the cache, so the first reader hits.
@@ -208,9 +200,35 @@ impl PmrServices {
                 frozen.push((s.id.clone(), json));
             }
         }
-        self.store.set_status(report_id, status, &by.name, &frozen).await?;
+        self.store
+            .set_status(report_id, &outline.status, status, &by.name, &frozen)
+            .await?;
         self.cache.invalidate(&Pattern::report(report_id)).await;
         Ok(())
+    }
+}
+
+fn new_report(o: &ReportOutline) -> NewReport {
+    NewReport {
+        id: o.id.clone(),
+        project_id: o.project_id.clone(),
+        period: o.period,
+        template: o.template.clone(),
+        title: o.title.clone(),
+        iterations: o.iterations,
+        generated_by: o.generated_by.clone(),
+        sections: o
+            .sections
+            .iter()
+            .map(|s| NewSection {
+                id: s.id.clone(),
+                kind: s.kind,
+                title: s.title.clone(),
+                priority: s.priority,
+                markdown: String::new(),
+                rows: s.rows,
+            })
+            .collect(),
     }
 }
 

@@ -56,6 +56,15 @@ impl Store {
         out
     }
 
+    /// A transaction that will write. SQLite's default `BEGIN` is deferred: it takes the
+    /// write lock only at the first write, and if another writer got there first it fails
+    /// at once with "database is locked" — the busy timeout does not apply to that upgrade.
+    /// `BEGIN IMMEDIATE` takes the lock up front, so concurrent writers queue (up to the
+    /// busy timeout) instead of failing.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Readiness: the store answers a trivial query.
     pub async fn ping(&self) -> Result<()> {
         self.timed(async {
@@ -76,13 +85,50 @@ fn ensure_parent_dir(url: &str) -> Result<()> {
     if path.is_empty() || path.starts_with(':') {
         return Ok(());
     }
-    if let Some(dir) = std::path::Path::new(path).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    let path = std::path::Path::new(path);
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            private_dir(dir).map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
         }
     }
+    if !path.exists() {
+        private_file(path).map_err(|e| Error::Internal(format!("cannot create {}: {e}", path.display())))?;
+    }
     Ok(())
+}
+
+/// The data directory and database file hold token hashes and every project's figures:
+/// readable by their owner only. (SQLite gives its `-wal` and `-shm` files the database
+/// file's permissions.)
+#[cfg(unix)]
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+#[cfg(unix)]
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
 }
 
 /// Now, as the RFC 3339 text the store keeps.

@@ -29,7 +29,7 @@ impl Store {
     /// Inserts or replaces a project and all its children; returns the new data version.
     pub async fn save_project(&self, p: &Project) -> Result<i64> {
         self.timed(async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let id = p.id.as_str();
             let now = now_text();
             let version: Option<i64> = sqlx::query_scalar("SELECT data_version FROM projects WHERE id = ?")

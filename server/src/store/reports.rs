@@ -99,10 +99,19 @@ impl Store {
         .await
     }
 
-    pub async fn create_report(&self, r: &NewReport) -> Result<()> {
+    /// Stores a new report with its sections; `false` (and nothing written) when its id was
+    /// taken meanwhile by a concurrent generation.
+    pub async fn create_report(&self, r: &NewReport) -> Result<bool> {
         self.timed(async {
             let now = now_text();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
+            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM reports WHERE id = ?")
+                .bind(&r.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Ok(false);
+            }
             sqlx::query(
                 "INSERT INTO reports (id, project_id, period, template, title, status, version, iterations, \
                  generated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', 1, ?, ?, ?, ?)",
@@ -143,7 +152,7 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(())
+            Ok(true)
         })
         .await
     }
@@ -208,7 +217,7 @@ impl Store {
         actor: &str,
     ) -> Result<u32> {
         self.timed(async {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let done = sqlx::query(
                 "UPDATE report_sections SET markdown = ?, rows = ?, version = version + 1 \
                  WHERE report_id = ? AND id = ? AND version = ?",
@@ -278,22 +287,30 @@ impl Store {
         .await
     }
 
-    /// Moves a report to `status`; `frozen` holds each section's content when approving.
+    /// Moves a report from `from` to `status`; `frozen` holds each section's content when
+    /// approving. `Conflict` when the report is no longer in `from` (someone moved it first).
     pub async fn set_status(
         &self,
         report_id: &str,
+        from: &str,
         status: &str,
         actor: &str,
         frozen: &[(String, String)],
     ) -> Result<()> {
         self.timed(async {
-            let mut tx = self.pool.begin().await?;
-            sqlx::query("UPDATE reports SET status = ?, updated_at = ? WHERE id = ?")
+            let mut tx = self.write_tx().await?;
+            let moved = sqlx::query("UPDATE reports SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
                 .bind(status)
                 .bind(now_text())
                 .bind(report_id)
+                .bind(from)
                 .execute(&mut *tx)
                 .await?;
+            if moved.rows_affected() == 0 {
+                return Err(Error::Conflict(format!(
+                    "report {report_id:?} is no longer {from}; reload and try again"
+                )));
+            }
             for (section_id, json) in frozen {
                 sqlx::query("UPDATE report_sections SET frozen = ? WHERE report_id = ? AND id = ?")
                     .bind(json)

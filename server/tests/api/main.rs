@@ -7,6 +7,7 @@ mod redis_server;
 mod auth;
 mod cache;
 mod cli;
+mod hostile;
 mod import;
 mod pages;
 mod performance;

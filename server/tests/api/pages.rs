@@ -80,7 +80,6 @@ async fn unknown_ids_are_404_pages_never_500() {
     for path in [
         "/projects/nope".to_owned(),
         "/reports/nope".to_owned(),
-        "/reports/..%2F..%2Fetc".to_owned(),
         "/reports/%3Cscript%3E".to_owned(),
         "/reports/A%20B".to_owned(),
         format!("/reports/{id}/sections/nope"),

@@ -10,8 +10,6 @@ use tokio::sync::OnceCell;
 
 use crate::error::{Error, Result};
 
-type Shared = std::result::Result<Arc<str>, SharedError>;
-
 /// An error every waiter can receive: clones what can be cloned, summarises the rest.
 #[derive(Clone)]
 struct SharedError(Arc<Error>);
@@ -27,26 +25,43 @@ impl SharedError {
             Error::RateLimited { retry_after_secs } => Error::RateLimited {
                 retry_after_secs: *retry_after_secs,
             },
+            Error::Busy {
+                reason,
+                retry_after_secs,
+            } => Error::Busy {
+                reason: reason.clone(),
+                retry_after_secs: *retry_after_secs,
+            },
             other => Error::Internal(other.to_string()),
         }
     }
 }
 
-#[derive(Default)]
-pub struct Flights {
-    running: Mutex<HashMap<String, Arc<OnceCell<Shared>>>>,
+type Cell<T> = Arc<OnceCell<std::result::Result<T, SharedError>>>;
+
+/// Computations in flight, by key; `T` is what they produce (cloned for each waiter).
+pub struct Flights<T = Arc<str>> {
+    running: Mutex<HashMap<String, Cell<T>>>,
 }
 
-impl Flights {
+impl<T> Default for Flights<T> {
+    fn default() -> Self {
+        Self {
+            running: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T: Clone> Flights<T> {
     pub fn is_running(&self, key: &str) -> bool {
         self.lock().contains_key(key)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<Shared>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cell<T>>> {
         self.running.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub async fn run(&self, key: &str, work: impl Future<Output = Result<Arc<str>>>) -> Result<Arc<str>> {
+    pub async fn run(&self, key: &str, work: impl Future<Output = Result<T>>) -> Result<T> {
         let cell = self
             .lock()
             .entry(key.to_owned())
@@ -77,7 +92,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_computation() {
-        let flights = Arc::new(Flights::default());
+        let flights = Arc::new(Flights::<Arc<str>>::default());
         let runs = Arc::new(AtomicUsize::new(0));
         let tasks: Vec<_> = (0..100)
             .map(|_| {
@@ -102,7 +117,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failure_is_shared_then_forgotten() {
-        let flights = Flights::default();
+        let flights = Flights::<Arc<str>>::default();
         let err = flights.run("k", async { Err(Error::NotFound("x".into())) }).await;
         assert!(matches!(err, Err(Error::NotFound(_))));
         let ok = flights.run("k", async { Ok(Arc::from("v")) }).await.expect("retried");
