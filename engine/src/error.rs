@@ -1,7 +1,10 @@
 //! Errors of the engine: validation failures that name the field and the rule, and the
-//! typed refusals of the computations (bad iteration counts, periods outside the project).
+//! typed refusals of the computations (bad iteration counts, periods outside the project,
+//! results outside the calendar or not finite).
 
 use serde::{Deserialize, Serialize};
+
+use crate::finite::NonFinite;
 
 /// One broken rule: `field` is a path into the input (`work_packages[3].duration`), `rule`
 /// says what was expected and what was found.
@@ -79,6 +82,14 @@ pub enum EngineError {
     PeriodBeforeStart { period: String, start: String },
     #[error("period: {period} is after next month ({latest})")]
     PeriodTooLate { period: String, latest: String },
+    /// A result would fall outside what the engine can write, e.g. a forecast finish after
+    /// [`crate::calendar::LAST_DATE`]: the inputs are valid one by one but too large
+    /// together.
+    #[error("{field}: {rule}")]
+    OutOfRange { field: String, rule: String },
+    /// A computed figure is NaN or infinite; refused rather than stored as `null`.
+    #[error("{0}")]
+    NonFinite(#[from] NonFinite),
 }
 
 impl EngineError {
@@ -86,15 +97,15 @@ impl EngineError {
     pub fn fields(&self) -> Vec<FieldError> {
         match self {
             Self::Invalid(v) => v.0.clone(),
-            other => vec![FieldError::new(self.field_name(), other.to_string())],
-        }
-    }
-
-    fn field_name(&self) -> &'static str {
-        match self {
-            Self::Invalid(_) => "input",
-            Self::Iterations(_) => "iterations",
-            Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => "period",
+            Self::OutOfRange { field, rule } => vec![FieldError::new(field, rule)],
+            Self::NonFinite(n) => vec![FieldError::new(
+                &n.path,
+                format!("computed value is not a finite number ({})", n.value),
+            )],
+            Self::Iterations(_) => vec![FieldError::new("iterations", self.to_string())],
+            Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => {
+                vec![FieldError::new("period", self.to_string())]
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod charts;
 pub mod error;
+pub mod finite;
 pub mod format;
 pub mod insights;
 pub mod metrics;
@@ -20,4 +21,5 @@ pub mod testkit;
 mod validate;
 
 pub use error::{EngineError, FieldError, ValidationErrors};
+pub use finite::{ensure_finite, NonFinite};
 pub use model::*;
