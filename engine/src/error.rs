@@ -46,6 +46,29 @@ impl FieldError {
     }
 }
 
+/// A number for a message: plain when short, in exponent form when plain would run to
+/// hundreds of digits (`1e300`) or zeros (`5e-324`).
+pub(crate) fn show(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || (1e-4..1e7).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Text from the input quoted in a message, cut to a readable length so a refusal never
+/// echoes a megabyte back.
+pub(crate) fn excerpt(s: &str) -> String {
+    const SHOWN: usize = 64;
+    if s.len() <= SHOWN {
+        format!("{s:?}")
+    } else {
+        let head: String = s.chars().take(SHOWN).collect();
+        format!("{head:?}… ({} characters)", s.chars().count())
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.rule)
@@ -107,5 +130,23 @@ impl EngineError {
                 vec![FieldError::new("period", self.to_string())]
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_excerpts_stay_short() {
+        assert_eq!(show(10_000.0), "10000");
+        assert_eq!(show(1e13), "1e13");
+        assert_eq!(show(2.5e13), "2.5e13");
+        assert_eq!(show(5e-324), "5e-324");
+        assert_eq!(show(-3.0), "-3");
+        assert_eq!(show(0.0), "0");
+        assert_eq!(excerpt("WP-1"), "\"WP-1\"");
+        let long = "x".repeat(100_000);
+        assert!(excerpt(&long).len() < 100, "{}", excerpt(&long));
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod finite;
 pub mod format;
 pub mod insights;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod montecarlo;
