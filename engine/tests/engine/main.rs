@@ -5,6 +5,7 @@
 
 mod bounds;
 mod charts;
+mod extremes;
 mod insights;
 mod montecarlo;
 mod properties;
