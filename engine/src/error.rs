@@ -26,16 +26,19 @@ impl FieldError {
 impl FieldError {
     /// From a serde error at `path` (`.` for the root): a missing field is named as the
     /// field itself (`period`, `work_packages[2].cost`), and serde's "at line …" position
-    /// is dropped because the path already says where.
+    /// is dropped because the path already says where. An empty key (`{"": 1}`) leaves an
+    /// empty or dot-ended path; the field is then its parent, or `root`, never blank.
     pub fn from_serde(path: &str, message: &str, root: &str) -> Self {
         let message = match message.rfind(" at line ") {
             Some(i) => &message[..i],
             None => message,
         };
-        let base = if path == "." { None } else { Some(path) };
+        let path = path.trim_end_matches('.');
+        let base = (!path.is_empty()).then_some(path);
         let missing = message
             .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next());
+            .and_then(|rest| rest.split('`').next())
+            .filter(|m| !m.is_empty());
         let field = match (base, missing) {
             (Some(b), Some(m)) => format!("{b}.{m}"),
             (None, Some(m)) => m.to_owned(),
@@ -148,5 +151,18 @@ mod tests {
         assert_eq!(excerpt("WP-1"), "\"WP-1\"");
         let long = "x".repeat(100_000);
         assert!(excerpt(&long).len() < 100, "{}", excerpt(&long));
+    }
+
+    #[test]
+    fn serde_errors_always_name_a_field() {
+        // Found by fuzzing the import: an empty key gave a refusal with a blank field.
+        let unknown = "unknown field ``, expected one of `id`, `name` at line 10 column 6";
+        assert_eq!(FieldError::from_serde("", unknown, "$").field, "$");
+        assert_eq!(FieldError::from_serde(".", unknown, "$").field, "$");
+        assert_eq!(FieldError::from_serde("work_packages[0].", unknown, "$").field, "work_packages[0]");
+        let missing = "missing field `cost` at line 3 column 1";
+        assert_eq!(FieldError::from_serde("work_packages[2]", missing, "$").field, "work_packages[2].cost");
+        assert_eq!(FieldError::from_serde(".", missing, "body").field, "cost");
+        assert_eq!(FieldError::from_serde(".", "missing field ``", "body").field, "body");
     }
 }

@@ -346,6 +346,23 @@ fn refusals_never_echo_a_huge_input() {
 }
 
 #[test]
+fn refusals_always_name_a_field() {
+    // Found by fuzzing: an empty key used to be refused under a blank field name.
+    let mut v = doc();
+    v[""] = json!("pert");
+    let errs = import(&v).expect_err("unknown key");
+    assert!(errs.iter().all(|e| !e.field.is_empty()), "{errs:?}");
+    let mut v = doc();
+    v["work_packages"][0][""] = json!(1);
+    let errs = import(&v).expect_err("unknown key");
+    assert!(errs.iter().all(|e| !e.field.is_empty()), "{errs:?}");
+    for text in ["", "{", "[]", "null", "{\"\":", "\u{feff}{}"] {
+        let errs = Project::from_json(text.as_bytes()).expect_err(text).0;
+        assert!(!errs.is_empty() && errs.iter().all(|e| !e.field.is_empty()), "{text:?}: {errs:?}");
+    }
+}
+
+#[test]
 fn numbers_json_cannot_hold_are_refused() {
     let text = doc().to_string().replacen("\"bac\":1000000.0", "\"bac\":1e400", 1);
     assert!(text.contains("1e400"), "the edit applied");
