@@ -159,9 +159,15 @@ mod tests {
         let unknown = "unknown field ``, expected one of `id`, `name` at line 10 column 6";
         assert_eq!(FieldError::from_serde("", unknown, "$").field, "$");
         assert_eq!(FieldError::from_serde(".", unknown, "$").field, "$");
-        assert_eq!(FieldError::from_serde("work_packages[0].", unknown, "$").field, "work_packages[0]");
+        assert_eq!(
+            FieldError::from_serde("work_packages[0].", unknown, "$").field,
+            "work_packages[0]"
+        );
         let missing = "missing field `cost` at line 3 column 1";
-        assert_eq!(FieldError::from_serde("work_packages[2]", missing, "$").field, "work_packages[2].cost");
+        assert_eq!(
+            FieldError::from_serde("work_packages[2]", missing, "$").field,
+            "work_packages[2].cost"
+        );
         assert_eq!(FieldError::from_serde(".", missing, "body").field, "cost");
         assert_eq!(FieldError::from_serde(".", "missing field ``", "body").field, "body");
     }

@@ -2,7 +2,7 @@
 //! milestones and monthly snapshots.
 //!
 //! What a value must be to mean anything (finite, ≥ 0, ordered, a real month) lives in the
-//! newtypes ([`newtypes`]) and runs while deserialising, so the error carries the JSON
+//! newtypes (`newtypes.rs`) and runs while deserialising, so the error carries the JSON
 //! path. The bounds of SPEC §1.1 ([`crate::limits`]) and the rules that span items (unique
 //! ids, known predecessors, no cycles) run in [`Project::validate`], which reports every
 //! broken rule at once. A [`Project`] obtained from [`Project::from_json`] has passed both.

@@ -358,7 +358,10 @@ fn refusals_always_name_a_field() {
     assert!(errs.iter().all(|e| !e.field.is_empty()), "{errs:?}");
     for text in ["", "{", "[]", "null", "{\"\":", "\u{feff}{}"] {
         let errs = Project::from_json(text.as_bytes()).expect_err(text).0;
-        assert!(!errs.is_empty() && errs.iter().all(|e| !e.field.is_empty()), "{text:?}: {errs:?}");
+        assert!(
+            !errs.is_empty() && errs.iter().all(|e| !e.field.is_empty()),
+            "{text:?}: {errs:?}"
+        );
     }
 }
 
