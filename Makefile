@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks and benchmarks behind them.
-.PHONY: run test lint bench
+.PHONY: run test lint bench fuzz
 
 ## Serve the demo portfolio at http://127.0.0.1:3000 (sets everything up first).
 run:
@@ -16,3 +16,8 @@ lint:
 ## The benchmarks of BENCHMARKS.md.
 bench:
 	bash scripts/bench.sh
+
+## Fuzz the import and the Markdown renderer for FUZZ_SECONDS each (default 60); not part
+## of `make test`. Installs cargo-fuzz on first use.
+fuzz:
+	bash scripts/fuzz.sh

@@ -1,7 +1,10 @@
 //! Errors of the engine: validation failures that name the field and the rule, and the
-//! typed refusals of the computations (bad iteration counts, periods outside the project).
+//! typed refusals of the computations (bad iteration counts, periods outside the project,
+//! results outside the calendar or not finite).
 
 use serde::{Deserialize, Serialize};
+
+use crate::finite::NonFinite;
 
 /// One broken rule: `field` is a path into the input (`work_packages[3].duration`), `rule`
 /// says what was expected and what was found.
@@ -23,16 +26,19 @@ impl FieldError {
 impl FieldError {
     /// From a serde error at `path` (`.` for the root): a missing field is named as the
     /// field itself (`period`, `work_packages[2].cost`), and serde's "at line …" position
-    /// is dropped because the path already says where.
+    /// is dropped because the path already says where. An empty key (`{"": 1}`) leaves an
+    /// empty or dot-ended path; the field is then its parent, or `root`, never blank.
     pub fn from_serde(path: &str, message: &str, root: &str) -> Self {
         let message = match message.rfind(" at line ") {
             Some(i) => &message[..i],
             None => message,
         };
-        let base = if path == "." { None } else { Some(path) };
+        let path = path.trim_end_matches('.');
+        let base = (!path.is_empty()).then_some(path);
         let missing = message
             .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next());
+            .and_then(|rest| rest.split('`').next())
+            .filter(|m| !m.is_empty());
         let field = match (base, missing) {
             (Some(b), Some(m)) => format!("{b}.{m}"),
             (None, Some(m)) => m.to_owned(),
@@ -40,6 +46,29 @@ impl FieldError {
             (None, None) => root.to_owned(),
         };
         Self::new(field, message)
+    }
+}
+
+/// A number for a message: plain when short, in exponent form when plain would run to
+/// hundreds of digits (`1e300`) or zeros (`5e-324`).
+pub(crate) fn show(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || (1e-4..1e7).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Text from the input quoted in a message, cut to a readable length so a refusal never
+/// echoes a megabyte back.
+pub(crate) fn excerpt(s: &str) -> String {
+    const SHOWN: usize = 64;
+    if s.len() <= SHOWN {
+        format!("{s:?}")
+    } else {
+        let head: String = s.chars().take(SHOWN).collect();
+        format!("{head:?}… ({} characters)", s.chars().count())
     }
 }
 
@@ -79,6 +108,14 @@ pub enum EngineError {
     PeriodBeforeStart { period: String, start: String },
     #[error("period: {period} is after next month ({latest})")]
     PeriodTooLate { period: String, latest: String },
+    /// A result would fall outside what the engine can write, e.g. a forecast finish after
+    /// [`crate::calendar::LAST_DATE`]: the inputs are valid one by one but too large
+    /// together.
+    #[error("{field}: {rule}")]
+    OutOfRange { field: String, rule: String },
+    /// A computed figure is NaN or infinite; refused rather than stored as `null`.
+    #[error("{0}")]
+    NonFinite(#[from] NonFinite),
 }
 
 impl EngineError {
@@ -86,15 +123,52 @@ impl EngineError {
     pub fn fields(&self) -> Vec<FieldError> {
         match self {
             Self::Invalid(v) => v.0.clone(),
-            other => vec![FieldError::new(self.field_name(), other.to_string())],
+            Self::OutOfRange { field, rule } => vec![FieldError::new(field, rule)],
+            Self::NonFinite(n) => vec![FieldError::new(
+                &n.path,
+                format!("computed value is not a finite number ({})", n.value),
+            )],
+            Self::Iterations(_) => vec![FieldError::new("iterations", self.to_string())],
+            Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => {
+                vec![FieldError::new("period", self.to_string())]
+            }
         }
     }
+}
 
-    fn field_name(&self) -> &'static str {
-        match self {
-            Self::Invalid(_) => "input",
-            Self::Iterations(_) => "iterations",
-            Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => "period",
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_excerpts_stay_short() {
+        assert_eq!(show(10_000.0), "10000");
+        assert_eq!(show(1e13), "1e13");
+        assert_eq!(show(2.5e13), "2.5e13");
+        assert_eq!(show(5e-324), "5e-324");
+        assert_eq!(show(-3.0), "-3");
+        assert_eq!(show(0.0), "0");
+        assert_eq!(excerpt("WP-1"), "\"WP-1\"");
+        let long = "x".repeat(100_000);
+        assert!(excerpt(&long).len() < 100, "{}", excerpt(&long));
+    }
+
+    #[test]
+    fn serde_errors_always_name_a_field() {
+        // Found by fuzzing the import: an empty key gave a refusal with a blank field.
+        let unknown = "unknown field ``, expected one of `id`, `name` at line 10 column 6";
+        assert_eq!(FieldError::from_serde("", unknown, "$").field, "$");
+        assert_eq!(FieldError::from_serde(".", unknown, "$").field, "$");
+        assert_eq!(
+            FieldError::from_serde("work_packages[0].", unknown, "$").field,
+            "work_packages[0]"
+        );
+        let missing = "missing field `cost` at line 3 column 1";
+        assert_eq!(
+            FieldError::from_serde("work_packages[2]", missing, "$").field,
+            "work_packages[2].cost"
+        );
+        assert_eq!(FieldError::from_serde(".", missing, "body").field, "cost");
+        assert_eq!(FieldError::from_serde(".", "missing field ``", "body").field, "body");
     }
 }

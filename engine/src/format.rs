@@ -53,18 +53,19 @@ pub fn ratio(v: Option<f64>) -> String {
 
 /// A fraction as a percentage with one decimal: `0.1234` → `"12.3%"`.
 pub fn percent(fraction: f64) -> String {
-    if !fraction.is_finite() {
-        return NOT_AVAILABLE.to_owned();
-    }
-    format!("{:.1}%", fraction * 100.0)
+    hundredfold(fraction).map_or_else(|| NOT_AVAILABLE.to_owned(), |p| format!("{p:.1}%"))
+}
+
+/// `fraction` × 100 when that is finite: a finite fraction near `f64::MAX` (a plan of
+/// 10¹³ against a budget of 10⁻³⁰⁰) overflows to ∞ only in the scaling.
+fn hundredfold(fraction: f64) -> Option<f64> {
+    let p = fraction * 100.0;
+    p.is_finite().then_some(p)
 }
 
 /// A fraction as a whole percentage: `0.834` → `"83%"`, for probabilities in prose.
 pub fn percent0(fraction: f64) -> String {
-    if !fraction.is_finite() {
-        return NOT_AVAILABLE.to_owned();
-    }
-    format!("{:.0}%", fraction * 100.0)
+    hundredfold(fraction).map_or_else(|| NOT_AVAILABLE.to_owned(), |p| format!("{p:.0}%"))
 }
 
 /// A probability in prose: whole percent, but "under 1%" and "over 99%" at the extremes,
@@ -80,10 +81,7 @@ pub fn chance(p: f64) -> String {
 
 /// A signed percentage change: `0.064` → `"+6.4%"`.
 pub fn signed_percent(fraction: f64) -> String {
-    if !fraction.is_finite() {
-        return NOT_AVAILABLE.to_owned();
-    }
-    format!("{:+.1}%", fraction * 100.0)
+    hundredfold(fraction).map_or_else(|| NOT_AVAILABLE.to_owned(), |p| format!("{p:+.1}%"))
 }
 
 /// A number with one decimal ("12.5"), for working days and slopes of counts.
@@ -144,5 +142,20 @@ mod tests {
         assert_eq!(chance(0.425), "42%");
         assert_eq!(chance(0.995), "over 99%");
         assert_eq!(chance(1.0), "100%");
+    }
+
+    #[test]
+    fn huge_finite_fractions_do_not_become_inf() {
+        // Found by the extreme-input property test: PV 4·10⁶ against a BAC of 10⁻³⁰⁰.
+        let fraction: f64 = 4e6 / 1e-300;
+        assert!(fraction.is_finite());
+        for text in [
+            percent(fraction),
+            percent0(fraction),
+            signed_percent(fraction),
+            signed_percent(-fraction),
+        ] {
+            assert_eq!(text, NOT_AVAILABLE);
+        }
     }
 }

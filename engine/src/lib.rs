@@ -9,8 +9,10 @@
 pub mod calendar;
 pub mod charts;
 pub mod error;
+pub mod finite;
 pub mod format;
 pub mod insights;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod montecarlo;
@@ -20,4 +22,5 @@ pub mod testkit;
 mod validate;
 
 pub use error::{EngineError, FieldError, ValidationErrors};
+pub use finite::{ensure_finite, NonFinite};
 pub use model::*;

@@ -4,7 +4,7 @@
 use super::frame::{Frame, Side};
 use super::svg::{nice_ticks, tick_label, Anchor, Svg};
 use super::Chart;
-use crate::calendar::add_working_days;
+use crate::calendar::{checked_add_working_days, LAST_DATE};
 use crate::format;
 use crate::model::Project;
 use crate::montecarlo::Forecast;
@@ -128,7 +128,7 @@ pub(super) fn chart(project: &Project, f: &Forecast) -> Chart {
             vec![
                 format::one_decimal(b.start),
                 format::one_decimal(b.end),
-                add_working_days(f.as_of, b.end).to_string(),
+                finish_by(f, b.end),
                 b.count.to_string(),
                 format::percent(p),
             ]
@@ -149,4 +149,10 @@ pub(super) fn chart(project: &Project, f: &Forecast) -> Chart {
         .to_vec(),
         table_rows: rows,
     }
+}
+
+/// The date a bin ends on. The forecast's percentiles are within the calendar, but its
+/// slowest iterations need not be.
+fn finish_by(f: &Forecast, days: f64) -> String {
+    checked_add_working_days(f.as_of, days).map_or_else(|| format!("after {LAST_DATE}"), |d| d.to_string())
 }

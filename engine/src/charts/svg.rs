@@ -224,11 +224,15 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
         .map(|m| m * magnitude)
         .find(|s| span / s <= target.max(1) as f64)
         .unwrap_or(10.0 * magnitude);
-    // Integer multiples of the step, so no rounding error accumulates along the axis.
+    // Integer multiples of the step, so no rounding error accumulates along the axis. Near
+    // f64::MAX the next multiple can overflow: the axis then ends at the last finite one.
     let first = (lo / step).floor() as i64;
     let mut ticks = Vec::new();
-    for k in first..first + 50 {
+    for k in first..first.saturating_add(50) {
         let v = k as f64 * step;
+        if !v.is_finite() {
+            break;
+        }
         ticks.push(v);
         if v >= hi && ticks.len() >= 2 {
             break;
@@ -276,6 +280,9 @@ mod tests {
         let t = nice_ticks(3.2, 47.9, 6);
         assert!(t[0] <= 3.2 && *t.last().unwrap_or(&0.0) >= 47.9);
         assert!(nice_ticks(5.0, 5.0, 5).len() >= 2);
+        // An estimate at completion near f64::MAX (EV of 10⁻²⁸² against AC of 10¹³).
+        let t = nice_ticks(0.0, 1.6e308, 5);
+        assert!(t.len() >= 2 && t.iter().all(|v| v.is_finite()), "{t:?}");
         let t = nice_ticks(0.0, 1.0, 5);
         assert_eq!(
             t.iter().map(|&v| tick_label(v, &t)).collect::<Vec<_>>(),

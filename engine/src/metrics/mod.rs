@@ -1,13 +1,15 @@
 //! Earned value, earned schedule, utilisation, risk exposure and RAG status (SPEC §1.3).
 //!
 //! Every ratio is an `Option`: a division by zero is "not available", never an infinity or
-//! a NaN that could reach the screen.
+//! a NaN that could reach the screen. As a last line, [`compute`] refuses metrics with any
+//! non-finite figure ([`EngineError::NonFinite`]).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::working_days_between;
 use crate::error::EngineError;
+use crate::finite::ensure_finite;
 
 mod rag;
 mod schedule;
@@ -144,7 +146,7 @@ pub fn compute(project: &Project, period: Period, t: &RagThresholds) -> Result<M
     let schedule = earned_schedule(project, period, &history, evm.ev);
     let resources = resources(snap);
     let rag = assess(&evm, &schedule, &resources, None, t);
-    Ok(Metrics {
+    let metrics = Metrics {
         project_id: project.id.to_string(),
         period,
         currency: project.currency.as_str().to_owned(),
@@ -161,7 +163,9 @@ pub fn compute(project: &Project, period: Period, t: &RagThresholds) -> Result<M
         risk: risk_summary(project),
         milestones: milestones(project),
         rag,
-    })
+    };
+    ensure_finite(&metrics).map_err(|e| EngineError::NonFinite(e.within("metrics")))?;
+    Ok(metrics)
 }
 
 /// Metrics for every snapshot period up to `period`, oldest first: the series the trend

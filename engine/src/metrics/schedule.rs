@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{ratio, EarnedSchedule};
-use crate::calendar::working_days_between;
+use crate::calendar::{working_days_between, LAST_DATE};
 use crate::model::{Period, Project, Snapshot};
 
 /// Earned schedule over the cumulative PV curve: (start, 0), each month end's PV, then the
@@ -34,12 +34,12 @@ pub fn earned_schedule(project: &Project, period: Period, history: &[&Snapshot],
         Some(reach_time(&curve, ev))
     };
     let spi_t = es_days.and_then(|es| ratio(es, at_days));
-    let es_date = es_days.map(|es| start + chrono::Duration::days(es.floor() as i64));
+    let es_date = es_days.and_then(|es| days_after(start, es.floor()));
     let forecast_finish = spi_t
         .filter(|&s| s > 0.0)
         .and_then(|s| ratio(planned, s))
         .filter(|d| *d < 36_500.0)
-        .map(|d| start + chrono::Duration::days(d.round() as i64));
+        .and_then(|d| days_after(start, d.round()));
     EarnedSchedule {
         es_days,
         at_days,
@@ -50,6 +50,13 @@ pub fn earned_schedule(project: &Project, period: Period, history: &[&Snapshot],
         baseline_finish: project.baseline_finish,
         slip_days: forecast_finish.map(|f| working_days_between(project.baseline_finish, f)),
     }
+}
+
+/// `start` + `days` calendar days, `None` past the calendar: a project that skipped
+/// validation may start anywhere, and "not available" beats a panic.
+fn days_after(start: NaiveDate, days: f64) -> Option<NaiveDate> {
+    let d = chrono::Duration::try_days(days as i64)?;
+    start.checked_add_signed(d).filter(|&date| date <= LAST_DATE)
 }
 
 /// The first time at which a piecewise-linear, cumulative curve reaches `value`; the last

@@ -1,10 +1,11 @@
 //! The project input model of SPEC §1.1: a project with its work-package network, risks,
 //! milestones and monthly snapshots.
 //!
-//! Field-level rules live in the newtypes ([`newtypes`]) and run while deserialising, so
-//! the error carries the JSON path. Rules that span items (unique ids, known predecessors,
-//! no cycles) run in [`Project::validate`]. A [`Project`] obtained from
-//! [`Project::from_json`] has passed both.
+//! What a value must be to mean anything (finite, ≥ 0, ordered, a real month) lives in the
+//! newtypes (`newtypes.rs`) and runs while deserialising, so the error carries the JSON
+//! path. The bounds of SPEC §1.1 ([`crate::limits`]) and the rules that span items (unique
+//! ids, known predecessors, no cycles) run in [`Project::validate`], which reports every
+//! broken rule at once. A [`Project`] obtained from [`Project::from_json`] has passed both.
 
 mod newtypes;
 
@@ -185,7 +186,8 @@ impl Project {
         Ok(project)
     }
 
-    /// Checks the rules that span items (unique ids, known references, no cycles, …).
+    /// Checks the bounds of SPEC §1.1 and the rules that span items (unique ids, known
+    /// references, no cycles, …), collecting every broken rule.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         crate::validate::project(self)
     }

@@ -7,6 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::error::{excerpt, show};
+use crate::limits::{FIRST_YEAR, LAST_YEAR};
+
 /// A project's short slug: 1–40 of `a-z`, `0-9`, `-`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -22,7 +25,8 @@ impl ProjectId {
             Ok(Self(s.to_owned()))
         } else {
             Err(format!(
-                "must be a slug of 1-40 characters a-z, 0-9 and '-' (got {s:?})"
+                "must be a slug of 1-40 characters a-z, 0-9 and '-' (got {})",
+                excerpt(s)
             ))
         }
     }
@@ -58,7 +62,7 @@ pub struct Period {
 
 impl Period {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let err = || format!("must be a month written YYYY-MM (got {s:?})");
+        let err = || format!("must be a month written YYYY-MM (got {})", excerpt(s));
         let (y, m) = s.split_once('-').ok_or_else(err)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(err());
@@ -68,7 +72,7 @@ impl Period {
         Self::new(year, month).ok_or_else(err)
     }
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Self { year, month })
+        ((1..=12).contains(&month) && (FIRST_YEAR..=LAST_YEAR).contains(&year)).then_some(Self { year, month })
     }
     pub fn of(date: NaiveDate) -> Self {
         Self {
@@ -153,7 +157,7 @@ impl TryFrom<String> for Currency {
         if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
             Ok(Self(s))
         } else {
-            Err(format!("must be an ISO 4217 code such as EUR (got {s:?})"))
+            Err(format!("must be an ISO 4217 code such as EUR (got {})", excerpt(&s)))
         }
     }
 }
@@ -163,7 +167,8 @@ impl From<Currency> for String {
     }
 }
 
-/// A finite amount ≥ 0 (money, hours).
+/// A finite amount ≥ 0 (money, hours). Upper bounds depend on the unit and are checked
+/// by [`crate::Project::validate`] (see [`crate::limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Amount(f64);
@@ -172,9 +177,10 @@ impl Amount {
     pub const ZERO: Amount = Amount(0.0);
     pub fn new(v: f64) -> Result<Self, String> {
         if v.is_finite() && v >= 0.0 {
-            Ok(Self(v))
+            // + 0.0 turns −0 into 0, so no "-0" is ever written back out.
+            Ok(Self(v + 0.0))
         } else {
-            Err(format!("must be a number >= 0 (got {v})"))
+            Err(format!("must be a number >= 0 (got {})", show(v)))
         }
     }
     pub fn get(self) -> f64 {
@@ -203,7 +209,7 @@ impl Probability {
         if (0.0..=1.0).contains(&v) {
             Ok(Self(v))
         } else {
-            Err(format!("must be between 0 and 1 (got {v})"))
+            Err(format!("must be between 0 and 1 (got {})", show(v)))
         }
     }
     pub fn get(self) -> f64 {
@@ -232,7 +238,7 @@ impl Percent {
         if (0.0..=100.0).contains(&v) {
             Ok(Self(v))
         } else {
-            Err(format!("must be between 0 and 100 (got {v})"))
+            Err(format!("must be between 0 and 100 (got {})", show(v)))
         }
     }
     pub fn get(self) -> f64 {
@@ -255,6 +261,8 @@ impl From<Percent> for f64 {
 }
 
 /// A three-point estimate, `optimistic ≤ most_likely ≤ pessimistic`, all finite and ≥ 0.
+/// Whether it counts days or money — and so its upper bound — is the field's business
+/// ([`crate::Project::validate`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawThreePoint", into = "RawThreePoint")]
 pub struct ThreePoint {
@@ -278,23 +286,28 @@ impl ThreePoint {
             ("pessimistic", pessimistic),
         ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(format!("{name} must be a number >= 0 (got {v})"));
+                return Err(format!("{name} must be a number >= 0 (got {})", show(v)));
             }
         }
         if optimistic > most_likely {
             return Err(format!(
-                "optimistic > most_likely ({optimistic} > {most_likely}); need optimistic <= most_likely <= pessimistic"
+                "optimistic > most_likely ({} > {}); need optimistic <= most_likely <= pessimistic",
+                show(optimistic),
+                show(most_likely)
             ));
         }
         if most_likely > pessimistic {
             return Err(format!(
-                "most_likely > pessimistic ({most_likely} > {pessimistic}); need optimistic <= most_likely <= pessimistic"
+                "most_likely > pessimistic ({} > {}); need optimistic <= most_likely <= pessimistic",
+                show(most_likely),
+                show(pessimistic)
             ));
         }
+        // + 0.0 turns −0 into 0, as for `Amount`.
         Ok(Self {
-            optimistic,
-            most_likely,
-            pessimistic,
+            optimistic: optimistic + 0.0,
+            most_likely: most_likely + 0.0,
+            pessimistic: pessimistic + 0.0,
         })
     }
     /// A certain value (all three points equal).

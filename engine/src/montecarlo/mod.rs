@@ -24,8 +24,9 @@ mod stats;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{add_working_days, working_days_between};
+use crate::calendar::{checked_add_working_days, working_days_between, LAST_DATE};
 use crate::error::EngineError;
+use crate::finite::ensure_finite;
 use crate::model::{Distribution, Period, Project};
 
 use network::Network;
@@ -145,8 +146,10 @@ pub struct Forecast {
 /// Runs the simulation. Deterministic for the same project, period and config.
 ///
 /// Refuses an iteration count outside 1,000–1,000,000 (the fields of [`SimConfig`] are
-/// public, so the range is checked here too), a period before the project start, and a
-/// network with unknown predecessors or a cycle. Runs on the calling thread up to 50,000
+/// public, so the range is checked here too), a period before the project start, a
+/// project that breaks a rule of [`Project::validate`], a finish past
+/// [`LAST_DATE`] ([`EngineError::OutOfRange`]) and any figure that is not finite
+/// ([`EngineError::NonFinite`]). Runs on the calling thread up to 50,000
 /// iterations and on rayon's pool above.
 pub fn simulate(project: &Project, period: Period, config: &SimConfig) -> Result<Forecast, EngineError> {
     simulate_with(project, period, config, Execution::Auto)
@@ -191,8 +194,14 @@ pub fn simulate_with(
     // Selection reorders the samples, so it runs after everything that reads them in order.
     let (finish_days, p80_standard_error_days) = stats::percentiles(&mut samples.finish);
     let (cost, _) = stats::percentiles(&mut samples.cost);
-    let date = |d: f64| add_working_days(as_of, d);
-    Ok(Forecast {
+    // Valid estimates can still chain past the calendar; that is a refusal, not a panic.
+    let date = |d: f64| {
+        checked_add_working_days(as_of, d).ok_or_else(|| EngineError::OutOfRange {
+            field: "forecast".to_owned(),
+            rule: format!("finish would fall after {LAST_DATE}; estimates are too large"),
+        })
+    };
+    let forecast = Forecast {
         iterations: config.iterations,
         seed: config.seed,
         distribution: project.estimate,
@@ -203,11 +212,11 @@ pub fn simulate_with(
         bac,
         finish_days,
         finish_dates: DatePercentiles {
-            p10: date(finish_days.p10),
-            p50: date(finish_days.p50),
-            p80: date(finish_days.p80),
-            p90: date(finish_days.p90),
-            p95: date(finish_days.p95),
+            p10: date(finish_days.p10)?,
+            p50: date(finish_days.p50)?,
+            p80: date(finish_days.p80)?,
+            p90: date(finish_days.p90)?,
+            p95: date(finish_days.p95)?,
         },
         mean_finish_days,
         cost,
@@ -220,5 +229,7 @@ pub fn simulate_with(
         criticality,
         p80_standard_error_days,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-    })
+    };
+    ensure_finite(&forecast).map_err(|e| EngineError::NonFinite(e.within("forecast")))?;
+    Ok(forecast)
 }

@@ -86,7 +86,8 @@ pub(crate) fn share_at_most(values: &[f64], limit: f64) -> f64 {
 }
 
 /// `bins` equal-width bins over [min, max] (the last one closed), and the cumulative share
-/// at each bin's end. When every value is equal the bins span [v − ½, v + ½].
+/// at each bin's end. When every value is equal the bins span [v − h, v + h] with h = ½,
+/// or a millionth of v where ½ would vanish in rounding (costs above 2⁵³).
 pub(crate) fn histogram(values: &[f64], bins: usize) -> Histogram {
     let bins = bins.max(1);
     let (mut lo, mut hi) = values
@@ -96,7 +97,8 @@ pub(crate) fn histogram(values: &[f64], bins: usize) -> Histogram {
         (lo, hi) = (0.0, 0.0);
     }
     if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
-        (lo, hi) = (lo - 0.5, lo + 0.5);
+        let half = (lo.abs() * 1e-6).max(0.5);
+        (lo, hi) = (lo - half, lo + half);
     }
     let width = (hi - lo) / bins as f64;
     let mut counts = vec![0u32; bins];
@@ -250,5 +252,13 @@ mod tests {
         assert_eq!(h.cumulative.last().map(|c| c.1), Some(1.0));
         let flat = histogram(&[5.0; 10], 3);
         assert_eq!(flat.bins[0].start, 4.5);
+    }
+
+    #[test]
+    fn equal_huge_values_still_get_bins_of_some_width() {
+        // 5,000 work packages at the money bound cost 5·10¹⁶, where ±½ rounds away.
+        let flat = histogram(&[5e16; 10], 3);
+        assert!(flat.bins.iter().all(|b| b.end > b.start), "{:?}", flat.bins);
+        assert_eq!(flat.bins.iter().map(|b| b.count).sum::<u32>(), 10);
     }
 }
