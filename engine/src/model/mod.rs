@@ -173,14 +173,17 @@ impl Project {
     /// Parses and validates an import document. Structural errors carry the JSON path;
     /// all cross-item rules are checked and reported together.
     pub fn from_json(bytes: &[u8]) -> Result<Project, ValidationErrors> {
-        let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let mut project: Project = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut project: Project = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             ValidationErrors(vec![FieldError::from_serde(
                 &e.path().to_string(),
                 &e.inner().to_string(),
                 "$",
             )])
         })?;
+        // One document and nothing after it: `{…}garbage` is refused, not half-read.
+        de.end()
+            .map_err(|_| ValidationErrors::single("$", "must hold one JSON document and nothing after it"))?;
         project.validate()?;
         project.snapshots.sort_by_key(|s| s.period);
         Ok(project)

@@ -229,6 +229,7 @@ impl Cache {
             .run(&name, async move {
                 let started = Instant::now();
                 let value = compute().await?;
+                finite(&key_name, &value)?;
                 let json = serde_json::to_string(&value)
                     .map_err(|e| Error::Internal(format!("cannot serialise {key_name}: {e}")))?;
                 let elapsed = started.elapsed().as_millis() as u64;
@@ -300,6 +301,7 @@ impl Cache {
 
     /// Stores a value computed elsewhere (e.g. while generating a report).
     pub async fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<()> {
+        finite(&key.to_string(), value)?;
         let json = serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise {key}: {e}")))?;
         let ttl = self.ttl(key.kind());
         let ttl_ms = ttl.as_millis() as u64;
@@ -351,6 +353,13 @@ impl Cache {
     pub fn recent_reads(&self) -> Option<(f64, u64)> {
         self.inner.counters.recent_reads()
     }
+}
+
+/// A value with a NaN or infinity in it is never cached: JSON would write it as `null`,
+/// and every later read of the key would fail to parse until it expired. From validated
+/// input the engine never produces one, so meeting one here is a server fault.
+fn finite<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<()> {
+    engine::ensure_finite(value).map_err(|e| Error::Internal(format!("not caching {key}: {e}")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -196,6 +196,8 @@ impl PmrServices {
         if status == "approved" {
             for s in &outline.sections {
                 let (_, content) = self.section_content(report_id, &s.id).await?;
+                engine::ensure_finite(&content)
+                    .map_err(|e| Error::Internal(format!("not freezing section {}: {e}", s.id)))?;
                 let json = serde_json::to_string(&content).map_err(|e| Error::Internal(e.to_string()))?;
                 frozen.push((s.id.clone(), json));
             }

@@ -334,3 +334,72 @@ async fn generation_requests_refuse_unknown_fields_and_bad_iterations_with_4xx()
         assert!(v["details"][0]["field"].is_string(), "{v}");
     }
 }
+
+#[tokio::test]
+async fn extreme_numbers_are_refused_by_name_or_give_finite_figures() {
+    let app = spawn_app().await;
+    // Past the bounds: refused whole, naming the field.
+    for (pointer, value, field) in [
+        (
+            "/work_packages/0/duration/pessimistic",
+            json!(1e9),
+            "work_packages[0].duration.pessimistic",
+        ),
+        ("/bac", json!(1e300), "bac"),
+        (
+            "/snapshots/0/capacity_hours",
+            json!(1e12),
+            "snapshots[0].capacity_hours",
+        ),
+        (
+            "/risks/0/schedule_impact/pessimistic",
+            json!(1e7),
+            "risks[0].schedule_impact.pessimistic",
+        ),
+    ] {
+        let mut doc = sample_project("extreme");
+        *doc.pointer_mut(pointer).expect("field exists") = value;
+        let (status, body) = app.import(&doc).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{pointer}: {body}");
+        let fields: Vec<&str> = body["details"]
+            .as_array()
+            .expect("details")
+            .iter()
+            .filter_map(|d| d["field"].as_str())
+            .collect();
+        assert!(fields.iter().any(|f| f.starts_with(field)), "{pointer}: {fields:?}");
+        let (status, _) = app.get_json("/api/v1/projects/extreme", Role::Viewer).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "nothing half-written");
+    }
+    // At the bounds: every duration 10,000 days and every cost 1e13 along the network —
+    // generation either works with finite figures or is refused by name, never a 500.
+    let mut doc = sample_project("extreme");
+    for wp in doc["work_packages"].as_array_mut().expect("wps") {
+        wp["duration"] = json!({ "optimistic": 9000, "most_likely": 9500, "pessimistic": 10000 });
+        wp["cost"] = json!({ "optimistic": 9e12, "most_likely": 9.5e12, "pessimistic": 1e13 });
+        wp["percent_complete"] = json!(0);
+        wp.as_object_mut().expect("object").remove("actual_cost");
+    }
+    let (status, body) = app.import(&doc).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .post_json(
+            "/api/v1/reports",
+            Role::Editor,
+            &json!({ "project_id": "extreme", "period": "2026-10", "template": "executive", "iterations": 1000 }),
+        )
+        .await;
+    assert!(
+        status == StatusCode::CREATED || status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status} {body}"
+    );
+    if status == StatusCode::CREATED {
+        let id = body["id"].as_str().expect("id");
+        for s in ["summary", "metrics", "insights", "forecast", "charts"] {
+            let res = app.lazy_section(id, s).await;
+            assert!(res.status() != StatusCode::INTERNAL_SERVER_ERROR, "{s}");
+        }
+    } else {
+        assert!(body["details"][0]["field"].is_string(), "{body}");
+    }
+}
