@@ -59,7 +59,7 @@ proptest! {
         prop_assert!(f.p80_standard_error_days.is_finite() && f.p80_standard_error_days >= 0.0);
         prop_assert_eq!(f.finish_histogram.bins.iter().map(|b| b.count).sum::<u32>(), 1_000);
         prop_assert!(f.criticality.iter().all(|c| (0.0..=1.0).contains(&c.index)));
-        prop_assert!(f.tornado.iter().all(|t| t.finish_correlation.abs() <= 1.0 && t.cost_correlation.abs() <= 1.0));
+        prop_assert!(f.tornado.finish.iter().chain(&f.tornado.cost).all(|t| t.finish_correlation.abs() <= 1.0 && t.cost_correlation.abs() <= 1.0));
         prop_assert!(f.mean_finish_days >= f.finish_days.p10.min(f.finish_days.p95) - 1e-9);
     }
 }
