@@ -56,11 +56,6 @@ fn words_per_iteration(nodes: usize) -> usize {
     nodes.div_ceil(2)
 }
 
-/// Uniforms per iteration as [`replay`] lays them out (four per word).
-pub(crate) fn row_width(nodes: usize) -> usize {
-    4 * words_per_iteration(nodes)
-}
-
 /// Runs `iterations` iterations; each total cost starts from `cost_to_date`.
 pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64, exec: Execution) -> Samples {
     let mut finish = vec![0.0; iterations];
@@ -103,11 +98,11 @@ pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64
 }
 
 /// Calls `row` with each of the first `iterations` iterations' inputs, exactly as the run
-/// drew them: the work-package uniforms (index `2k` is node `k`'s cost uniform, `2k + 1`
-/// its duration uniform) and per risk of `net.risks` its impact bits, `None` when it did
-/// not occur.
-pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut row: impl FnMut(&[u16], &[Option<u64>])) {
-    let mut buf = vec![0u16; row_width(net.len())];
+/// drew them: the work-package words (word `j` holds, from its low end, the cost and
+/// duration uniforms of node `2j`, then those of node `2j + 1`) and per risk of
+/// `net.risks` its impact bits, `None` when it did not occur.
+pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut row: impl FnMut(&[u64], &[Option<u64>])) {
+    let mut words = vec![0u64; words_per_iteration(net.len())];
     let mut risks = vec![None; net.risks.len()];
     for chunk in 0..iterations.div_ceil(CHUNK) {
         let mut wp_rng = chunk_rng(seed, chunk, 0);
@@ -116,11 +111,10 @@ pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut row: impl 
             for (slot, r) in risks.iter_mut().zip(&net.risks) {
                 *slot = draw_risk(r, &mut risk_rng);
             }
-            for four in buf.chunks_exact_mut(4) {
-                let w = wp_rng.next_u64();
-                four.copy_from_slice(&[w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]);
+            for w in words.iter_mut() {
+                *w = wp_rng.next_u64();
             }
-            row(&buf, &risks);
+            row(&words, &risks);
         }
     }
 }

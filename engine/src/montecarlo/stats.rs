@@ -122,19 +122,25 @@ pub(crate) fn histogram(values: &[f64], bins: usize) -> Histogram {
 }
 
 /// Average ranks (1-based) of `values`, ties sharing the mean of their positions.
+///
+/// Sorts (key, index) pairs whose integer key orders like `f64::total_cmp`: integer
+/// comparisons on contiguous pairs, instead of an index sort that looks every value up.
 pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]).then(a.cmp(&b)));
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        bits ^ (((bits >> 63) as u64) >> 1) as i64
+    };
+    let mut keyed: Vec<(i64, u32)> = values.iter().enumerate().map(|(i, &v)| (key(v), i as u32)).collect();
+    keyed.sort_unstable();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
-    while i < order.len() {
-        let v = values[order[i] as usize];
+    while i < keyed.len() {
         let mut j = i + 1;
-        while j < order.len() && values[order[j] as usize] == v {
+        while j < keyed.len() && keyed[j].0 == keyed[i].0 {
             j += 1;
         }
         let avg = (i + j + 1) as f64 / 2.0; // mean of ranks i+1 ..= j
-        for &o in &order[i..j] {
+        for &(_, o) in &keyed[i..j] {
             out[o as usize] = avg;
         }
         i = j;
@@ -242,6 +248,7 @@ mod tests {
     #[test]
     fn ties_share_ranks() {
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+        assert_eq!(ranks(&[-1.5, 2e9, -3e-9, 0.0]), vec![1.0, 4.0, 2.0, 3.0]);
     }
 
     #[test]
