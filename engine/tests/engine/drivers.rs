@@ -106,3 +106,20 @@ fn risk_correlations_do_not_depend_on_threads() {
     assert_eq!(seq.tornado, par.tornado);
     assert!(seq.tornado.finish.iter().any(|d| d.kind == DriverKind::Risk));
 }
+
+#[test]
+fn the_section_gets_the_most_critical_without_a_copy_of_all() {
+    let p = synthetic_project(60, 5, 4);
+    let f = simulate(&p, period(SYNTHETIC_PERIOD), &SimConfig::new(2_000, 3).expect("config")).expect("runs");
+    let remaining = p.work_packages.iter().filter(|w| !w.is_complete()).count();
+    assert_eq!(
+        f.criticality.len(),
+        remaining,
+        "all remaining work packages, for the export"
+    );
+    let top = f.top_criticality(5);
+    assert_eq!(top, &f.criticality[..5]);
+    assert!(top.windows(2).all(|w| w[0].index >= w[1].index));
+    assert_eq!(f.top_criticality(10_000).len(), remaining);
+    assert!(f.top_criticality(0).is_empty());
+}
