@@ -155,10 +155,10 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
     let (mut finish, mut cost) = (finish.finish(), cost.finish());
     // A quantity that cannot vary has no rank to correlate, whatever its uniform did.
     for (k, node) in net.nodes.iter().enumerate() {
-        if !node.duration.varies() {
+        if !node.duration.affine.varies() {
             finish[k] = 0.0;
         }
-        if !node.cost.varies() {
+        if !node.cost.affine.varies() {
             cost[k] = 0.0;
         }
     }

@@ -22,7 +22,7 @@ use crate::error::{EngineError, ValidationErrors};
 use crate::model::{Project, RiskStatus, WorkPackage};
 
 use super::compare::Adjustment;
-use super::sample::{prepare, Affine, Sampler, Table};
+use super::sample::Estimate;
 
 /// Marks "no predecessor set the start" in the critical-path back-pointers.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -37,8 +37,6 @@ pub(crate) struct Network {
     pub preds: Vec<u32>,
     /// Nodes no other remaining node waits for: the project finish is the latest of these.
     pub sinks: Vec<u32>,
-    /// Quantile tables per node, beside `nodes` so a node's fields stay in one cache line.
-    pub tables: Vec<NodeTables>,
     /// Cost booked on completed and in-progress work (see the module doc).
     pub work_package_actuals: f64,
     pub risks: Vec<RiskModel>,
@@ -48,21 +46,16 @@ pub(crate) struct Network {
 
 /// One remaining work package as the kernel sees it.
 pub(crate) struct Node {
-    pub duration: Affine,
-    pub cost: Affine,
+    pub duration: Estimate,
+    pub cost: Estimate,
     pub preds_from: u32,
     pub preds_to: u32,
 }
 
-pub(crate) struct NodeTables {
-    pub duration: Table,
-    pub cost: Table,
-}
-
 pub(crate) struct RiskModel {
     pub probability: f64,
-    pub cost: Sampler,
-    pub delay: Sampler,
+    pub cost: Estimate,
+    pub delay: Estimate,
     /// Remaining nodes the delay is added to; empty means the project finish.
     pub targets: Vec<u32>,
 }
@@ -107,7 +100,6 @@ impl Network {
         let (time, money) = adjustment.map_or((1.0, 1.0), |a| (a.duration_factor, a.cost_factor));
         let mut work_package_actuals = 0.0;
         let mut nodes = Vec::with_capacity(order.len());
-        let mut tables = Vec::with_capacity(order.len());
         for wp in wps.iter().filter(|w| w.is_complete()) {
             work_package_actuals += wp.actual_cost.map_or(wp.cost.most_likely(), |c| c.get());
         }
@@ -116,17 +108,11 @@ impl Network {
             let done = wp.percent_complete.fraction();
             let share = 1.0 - done;
             work_package_actuals += wp.actual_cost.map_or(done * wp.cost.most_likely(), |c| c.get());
-            let (duration, duration_table) = prepare(&wp.duration, dist, share * time);
-            let (cost, cost_table) = prepare(&wp.cost, dist, share * money);
             nodes.push(Node {
-                duration,
-                cost,
+                duration: Estimate::new(&wp.duration, dist, share * time),
+                cost: Estimate::new(&wp.cost, dist, share * money),
                 preds_from,
                 preds_to,
-            });
-            tables.push(NodeTables {
-                duration: duration_table,
-                cost: cost_table,
             });
         }
         let (risk_index, risks) = compile_risks(project, &by_id, &position).into_iter().unzip();
@@ -135,7 +121,6 @@ impl Network {
             nodes,
             preds,
             sinks,
-            tables,
             work_package_actuals,
             risks,
             risk_index,
@@ -165,8 +150,8 @@ fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u3
             }
             let model = RiskModel {
                 probability: r.probability.get(),
-                cost: Sampler::new(&r.cost_impact, dist),
-                delay: Sampler::new(&r.schedule_impact, dist),
+                cost: Estimate::new(&r.cost_impact, dist, 1.0),
+                delay: Estimate::new(&r.schedule_impact, dist, 1.0),
                 targets,
             };
             Some((i, model))

@@ -144,14 +144,6 @@ struct Chunk<'a> {
     cost_to_date: f64,
 }
 
-/// Iterations whose work-package draws are made together, node by node: each node's
-/// quantile tables (2 KiB) then serve the whole block from the L1 cache. On small networks
-/// all tables fit in L2 and this changes little; at 5,000 work packages they take 10 MiB
-/// and a lookup per iteration would go to memory. The random words are the same, drawn
-/// in the same order, and each iteration's cost is summed in the same node order, so the
-/// numbers do not change.
-const BLOCK: usize = 32;
-
 /// Runs one chunk; returns how often each node was critical.
 fn run_chunk(net: &Network, seed: u64, index: usize, out: &mut Chunk) -> Vec<u32> {
     let m = net.len();
@@ -159,74 +151,48 @@ fn run_chunk(net: &Network, seed: u64, index: usize, out: &mut Chunk) -> Vec<u32
     let mut risk_rng = chunk_rng(seed, index, 1);
     let mut critical = vec![0u32; m];
     let mut states = vec![NodeState::START; m];
-    let mut block = Block::new(m);
+    let mut dur = vec![0.0f64; m];
     let mut paths = Paths::new(m);
-    let total = out.finish.len();
-    for first in (0..total).step_by(BLOCK) {
-        let n = BLOCK.min(total - first);
-        block.draw(net, &mut wp_rng, n);
-        for i in 0..n {
-            paths.begin();
-            let (project_delay, risk_cost) = sample_risks(net, &mut risk_rng, &mut paths);
-            let dur = &block.dur[i * m..(i + 1) * m];
-            if paths.seal(net) {
-                forward_pass::<true>(net, dur, &mut paths, &mut states);
-            } else {
-                forward_pass::<false>(net, dur, &mut paths, &mut states);
-            }
-            let (end, last) = latest_sink(net, &states);
-            // Trace the critical path back from the node that finished last.
-            let mut k = last;
-            while k != NONE {
-                critical[k as usize] += 1;
-                k = states[k as usize].via;
-            }
-            out.finish[first + i] = end + project_delay;
-            out.cost[first + i] = out.cost_to_date + risk_cost + block.cost[i];
+    for (finish, cost) in out.finish.iter_mut().zip(out.cost.iter_mut()) {
+        paths.begin();
+        let (project_delay, risk_cost) = sample_risks(net, &mut risk_rng, &mut paths);
+        let work_cost = draw_work(net, &mut wp_rng, &mut dur);
+        if paths.seal(net) {
+            forward_pass::<true>(net, &dur, &mut paths, &mut states);
+        } else {
+            forward_pass::<false>(net, &dur, &mut paths, &mut states);
         }
+        let (end, last) = latest_sink(net, &states);
+        // Trace the critical path back from the node that finished last.
+        let mut k = last;
+        while k != NONE {
+            critical[k as usize] += 1;
+            k = states[k as usize].via;
+        }
+        *finish = end + project_delay;
+        *cost = out.cost_to_date + risk_cost + work_cost;
     }
     critical
 }
 
-/// The work-package draws of up to [`BLOCK`] iterations.
-struct Block {
-    words: Vec<u64>,
-    /// Sampled durations, iteration-major: iteration `i`'s are `dur[i·m .. (i+1)·m]`.
-    dur: Vec<f64>,
-    /// Sampled work cost per iteration.
-    cost: [f64; BLOCK],
-}
-
-impl Block {
-    fn new(nodes: usize) -> Self {
-        Self {
-            words: Vec::with_capacity(BLOCK * words_per_iteration(nodes)),
-            dur: vec![0.0; BLOCK * nodes],
-            cost: [0.0; BLOCK],
+/// Samples every node's duration into `dur`; returns the work's cost. Word `j` serves
+/// nodes `2j` (low half) and `2j + 1` (high half): in each half the low 16 bits are the
+/// cost uniform and the high 16 the duration uniform, as [`replay`] reads them. Apart from
+/// the pass and out of line, so each loop has the registers to itself.
+#[inline(never)]
+fn draw_work(net: &Network, rng: &mut SmallRng, dur: &mut [f64]) -> f64 {
+    let mut cost = 0.0;
+    let mut word = 0u64;
+    for (k, (node, d)) in net.nodes.iter().zip(dur.iter_mut()).enumerate() {
+        if k & 1 == 0 {
+            word = rng.next_u64();
+        } else {
+            word >>= 32;
         }
+        *d = node.duration.draw((word >> 16) as u16);
+        cost += node.cost.draw(word as u16);
     }
-
-    /// Samples the next `n` iterations' durations and costs. Word `j` of an iteration
-    /// serves nodes `2j` (low half) and `2j + 1` (high half): in each half the low 16 bits
-    /// are the cost uniform and the high 16 the duration uniform, as [`replay`] reads them.
-    /// Out of line, so its loop has the registers to itself.
-    #[inline(never)]
-    fn draw(&mut self, net: &Network, rng: &mut SmallRng, n: usize) {
-        let m = net.len();
-        let w = words_per_iteration(m);
-        self.words.clear();
-        self.words.extend((0..n * w).map(|_| rng.next_u64()));
-        let cost = &mut self.cost[..n];
-        cost.fill(0.0);
-        for (k, (node, tables)) in net.nodes.iter().zip(&net.tables).enumerate() {
-            let (column, shift) = (k / 2, 32 * (k & 1));
-            for (i, c) in cost.iter_mut().enumerate() {
-                let word = self.words[i * w + column] >> shift;
-                self.dur[i * m + k] = node.duration.draw(&tables.duration, (word >> 16) as u16);
-                *c += node.cost.draw(&tables.cost, word as u16);
-            }
-        }
-    }
+    cost
 }
 
 /// Whether risk `r` occurs and, if so, the random word its cost (low 16 bits) and delay
