@@ -19,9 +19,11 @@
 //!   the blend keeps the PERT mean exact; the error in the other quantiles is far below the
 //!   sampling noise of any feasible run.
 //!
-//! The tables are shared by every estimate (67 KiB in all, resident in cache), not one per
-//! work package: per-package tables took 2 KiB each, 10 MiB at 5,000 packages, and every
-//! draw then waited on memory.
+//! The tables are shared by every estimate, not one per work package: per-package tables
+//! took 2 KiB each, 10 MiB at 5,000 packages, and every draw then waited on memory. They
+//! are stored as *pairs* — entry `j` of pair `k` holds `Q(k/SHAPES, u_j)` and
+//! `Q((k+1)/SHAPES, u_j)` side by side (128 KiB in all) — so a draw reads both tables it
+//! blends with the two loads one table would take.
 
 use std::sync::OnceLock;
 
@@ -39,7 +41,9 @@ const SHAPES: usize = 64;
 const FINE_STEPS: usize = 4096;
 
 /// Standardised quantiles `Q(c, j / TABLE_STEPS)` for `j = 0..=TABLE_STEPS`.
-type Table = [f32; TABLE_LEN];
+type Table = [f64; TABLE_LEN];
+/// Two neighbouring shapes' quantiles, interleaved (see the module doc).
+type PairTable = [[f32; 2]; TABLE_LEN];
 
 /// The affine part of a three-point quantity: a draw is `base + scale · Q(u)`.
 #[derive(Debug, Clone, Copy)]
@@ -60,12 +64,8 @@ impl Affine {
 enum Quantile {
     /// Closed form with mode `c`.
     Triangular { c: f32 },
-    /// Two neighbouring shared PERT tables, blended with weight `w` on the second.
-    Pert {
-        lo: &'static Table,
-        hi: &'static Table,
-        w: f32,
-    },
+    /// A shared pair of neighbouring PERT tables, blended with weight `w` on the second.
+    Pert { pair: &'static PairTable, w: f32 },
 }
 
 /// One three-point quantity, ready to draw.
@@ -92,10 +92,8 @@ impl Estimate {
             Distribution::Pert => {
                 let pos = c * SHAPES as f64;
                 let lo = (pos.floor() as usize).min(SHAPES - 1);
-                let shapes = pert_shapes();
                 Quantile::Pert {
-                    lo: &shapes[lo],
-                    hi: &shapes[lo + 1],
+                    pair: &pert_pairs()[lo],
                     w: (pos - lo as f64) as f32,
                 }
             }
@@ -128,48 +126,62 @@ impl Estimate {
                     1.0 - ((1.0 - x) * (1.0 - c)).sqrt()
                 }
             }
-            Quantile::Pert { lo, hi, w } => {
-                let q0 = lookup(lo, u);
-                q0 + w * (lookup(hi, u) - q0)
+            Quantile::Pert { pair, w } => {
+                let [q0, q1] = lookup(pair, u);
+                q0 + w * (q1 - q0)
             }
         }
     }
 }
 
-/// Linear interpolation in a table at the uniform `(u + ½) / 2¹⁶`.
+/// Linear interpolation in a pair of tables at the uniform `(u + ½) / 2¹⁶`.
 #[inline(always)]
-fn lookup(table: &Table, u: u16) -> f32 {
+fn lookup(pair: &PairTable, u: u16) -> [f32; 2] {
     const FRAC_SCALE: f32 = 1.0 / 256.0;
     let i = usize::from(u >> 8);
     let frac = (f32::from(u & 0xFF) + 0.5) * FRAC_SCALE;
-    let lo = table[i];
-    let hi = table[i + 1];
-    lo + frac * (hi - lo)
+    let ([a0, b0], [a1, b1]) = (pair[i], pair[i + 1]);
+    [a0 + frac * (a1 - a0), b0 + frac * (b1 - b0)]
 }
 
-/// Beta quantile tables for modes `k / SHAPES`, built on first use and kept for the process:
-/// they depend on nothing but these constants.
-fn pert_shapes() -> &'static [Table] {
-    static SHAPES_CELL: OnceLock<Vec<Table>> = OnceLock::new();
-    SHAPES_CELL.get_or_init(|| {
-        // ln x and ln(1 − x) on the integration grid, shared by every shape, so each
-        // density value costs one exp instead of two powers.
-        let h = 1.0 / FINE_STEPS as f64;
-        let ln_x: Vec<f64> = (0..=FINE_STEPS).map(|i| (i as f64 * h).ln()).collect();
-        let ln_1mx: Vec<f64> = (0..=FINE_STEPS).map(|i| (1.0 - i as f64 * h).ln()).collect();
-        (0..=SHAPES)
-            .map(|k| {
-                let c = k as f64 / SHAPES as f64;
-                beta_quantiles(1.0 + 4.0 * c, 1.0 + 4.0 * (1.0 - c), &ln_x, &ln_1mx).map(|q| q as f32)
+/// The pair tables of neighbouring Beta shapes `k / SHAPES` and `(k + 1) / SHAPES`, built on
+/// first use and kept for the process: they depend on nothing but these constants.
+fn pert_pairs() -> &'static [PairTable] {
+    static PAIRS: OnceLock<Vec<PairTable>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let shapes = pert_shapes();
+        shapes
+            .windows(2)
+            .map(|two| {
+                let mut pair = [[0.0f32; 2]; TABLE_LEN];
+                for (j, slot) in pair.iter_mut().enumerate() {
+                    *slot = [two[0][j] as f32, two[1][j] as f32];
+                }
+                pair
             })
             .collect()
     })
 }
 
+/// Beta quantile tables for modes `k / SHAPES`, `k = 0..=SHAPES`.
+fn pert_shapes() -> Vec<Table> {
+    // ln x and ln(1 − x) on the integration grid, shared by every shape, so each density
+    // value costs one exp instead of two powers.
+    let h = 1.0 / FINE_STEPS as f64;
+    let ln_x: Vec<f64> = (0..=FINE_STEPS).map(|i| (i as f64 * h).ln()).collect();
+    let ln_1mx: Vec<f64> = (0..=FINE_STEPS).map(|i| (1.0 - i as f64 * h).ln()).collect();
+    (0..=SHAPES)
+        .map(|k| {
+            let c = k as f64 / SHAPES as f64;
+            beta_quantiles(1.0 + 4.0 * c, 1.0 + 4.0 * (1.0 - c), &ln_x, &ln_1mx)
+        })
+        .collect()
+}
+
 /// Quantiles of Beta(α, β), α, β ≥ 1, at `j / TABLE_STEPS`, by numerical integration and
 /// inversion of the CDF (see the module doc). `ln_x` and `ln_1mx` hold ln x and ln(1 − x)
 /// at the `FINE_STEPS + 1` grid points.
-fn beta_quantiles(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> [f64; TABLE_LEN] {
+fn beta_quantiles(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> Table {
     let h = 1.0 / FINE_STEPS as f64;
     // The density x^(α−1)(1−x)^(β−1) is finite on the closed interval for α, β ≥ 1; a zero
     // exponent contributes a factor 1 even where the logarithm is −∞.
