@@ -10,8 +10,9 @@
 //! - The adjusted run divides every remaining duration by SPI(t) and every remaining cost
 //!   by CPI ([`Adjustment`]): the network, risks and seed are the same, so the two runs use
 //!   the same random numbers and differ only by the adjustment. To stay cheap it runs at
-//!   most [`ADJUSTED_ITERATIONS`] iterations — the P50 and P80 it is read for are then
-//!   within about a working day of a longer run. Factors are capped at [`MAX_FACTOR`]: an
+//!   most [`ADJUSTED_ITERATIONS`] iterations, so its P50 and P80 carry the sampling error
+//!   of a default run (a fraction of a working day on the 200-package synthetic project),
+//!   however many the estimate-based run had. Factors are capped at [`MAX_FACTOR`]: an
 //!   SPI(t) or CPI under 0.1 says the plan no longer describes the work, and scaling by it
 //!   would only forecast decades.
 //! - [`explain`] is pure (metrics, forecast, adjusted forecast → text); [`compare`] runs
