@@ -98,7 +98,7 @@ pub fn simulate_with(
     config: &SimConfig,
     execution: Execution,
 ) -> Result<Forecast, EngineError> {
-    run_forecast(project, period, config, None, execution)
+    run_forecast(project, period, config, None, execution, Drivers::Compute)
 }
 
 /// The performance-adjusted forecast: [`simulate_with`] with every remaining duration
@@ -113,7 +113,15 @@ pub fn simulate_adjusted(
     execution: Execution,
 ) -> Result<Forecast, EngineError> {
     adjustment.check()?;
-    run_forecast(project, period, config, Some(adjustment), execution)
+    run_forecast(project, period, config, Some(adjustment), execution, Drivers::Compute)
+}
+
+/// Whether a run computes its tornado: the adjusted run of [`compare`] is read for its
+/// percentiles only, and the tornado is a sixth of a run's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drivers {
+    Compute,
+    Skip,
 }
 
 fn run_forecast(
@@ -122,6 +130,7 @@ fn run_forecast(
     config: &SimConfig,
     adjustment: Option<Adjustment>,
     execution: Execution,
+    drivers: Drivers,
 ) -> Result<Forecast, EngineError> {
     let started = std::time::Instant::now();
     let iterations = u64::from(config.iterations);
@@ -149,7 +158,10 @@ fn run_forecast(
     let as_of = period.last_day();
     let baseline_days = working_days_between(as_of, project.baseline_finish);
     let bac = project.bac.get();
-    let tornado = drivers::tornado(project, &net, &samples, config.seed, config.tornado_size);
+    let tornado = match drivers {
+        Drivers::Compute => drivers::tornado(project, &net, &samples, config.seed, config.tornado_size),
+        Drivers::Skip => Tornado::empty(),
+    };
     let criticality = drivers::criticality(project, &net, &samples.critical, config.iterations);
     let finish_histogram = stats::histogram(&samples.finish, config.bins);
     let cost_histogram = stats::histogram(&samples.cost, config.bins);

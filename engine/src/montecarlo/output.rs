@@ -77,6 +77,18 @@ pub struct Tornado {
     pub standard_error: f64,
 }
 
+impl Tornado {
+    /// No drivers (a run that did not compute them).
+    pub fn empty() -> Self {
+        Self {
+            finish: Vec::new(),
+            cost: Vec::new(),
+            iterations: 0,
+            standard_error: 0.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criticality {
     pub work_package_id: String,
