@@ -1,5 +1,5 @@
 //! Chart data and server-rendered SVG: the S-curve (PV/EV/AC with forecast), the finish
-//! histogram with its cumulative curve, and the tornado.
+//! histogram with its cumulative curve, and the tornadoes of schedule and cost drivers.
 //!
 //! Each SVG has `role="img"` and is labelled by its own `<title>` and `<desc>`; it scales
 //! with its container (`viewBox`, `width="100%"`), has labelled axes with tick labels and a
@@ -37,14 +37,18 @@ pub struct Chart {
 pub struct Charts {
     pub s_curve: Chart,
     pub histogram: Option<Chart>,
+    /// Schedule drivers: rank correlation with the finish.
     pub tornado: Option<Chart>,
+    /// Cost drivers: rank correlation with the total cost.
+    pub cost_tornado: Option<Chart>,
 }
 
-/// All charts of a report. The histogram and the tornado need a forecast.
+/// All charts of a report. The histogram and the tornadoes need a forecast.
 pub fn build(project: &Project, history: &[Metrics], forecast: Option<&Forecast>) -> Charts {
     Charts {
         s_curve: s_curve::chart(project, history, forecast),
         histogram: forecast.map(|f| histogram::chart(project, f)),
-        tornado: forecast.map(|f| tornado::chart(project, f)),
+        tornado: forecast.map(|f| tornado::chart(project, f, tornado::Target::Finish)),
+        cost_tornado: forecast.map(|f| tornado::chart(project, f, tornado::Target::Cost)),
     }
 }

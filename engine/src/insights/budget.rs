@@ -126,16 +126,23 @@ fn eac_over_bac(cx: &Context) -> Option<Insight> {
                 fact("Overrun", format::percent(overrun)),
                 fact("Threshold", format::percent(EAC_OVERRUN)),
                 fact("CPI", cpi),
-                fact("TCPI", format::ratio(m.evm.tcpi)),
+                fact("TCPI (BAC)", format::ratio(m.evm.tcpi)),
+                fact("TCPI (EAC)", format::ratio(m.evm.tcpi_eac)),
             ],
             trend_slope: None,
             months_of_data: months as u32,
         },
         recommended_actions: vec![
-            format!(
-                "Remaining work must run at a CPI of {} to land on budget; decide whether that is credible.",
-                format::ratio(m.evm.tcpi)
-            ),
+            match m.evm.tcpi {
+                Some(tcpi) => format!(
+                    "Remaining work must run at a CPI of {} to land on budget; decide whether that is credible.",
+                    format::ratio(Some(tcpi))
+                ),
+                None => format!(
+                    "The budget is already spent; remaining work must run at a CPI of {} to land on the estimate at completion.",
+                    format::ratio(m.evm.tcpi_eac)
+                ),
+            },
             "Identify scope that can be deferred or descoped without harming the business case.".to_owned(),
             "Raise a budget change request if the overrun cannot be recovered.".to_owned(),
         ],

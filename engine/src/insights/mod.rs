@@ -17,6 +17,7 @@
 //! in it, formatted by [`crate::format`]; this module leaves rewording to others.
 
 mod budget;
+mod drivers;
 mod evidence;
 mod quality;
 mod resource;

@@ -1,21 +1,20 @@
-//! Schedule rules: earned-schedule slip, a P80 finish past the baseline, and a dominant
-//! schedule driver in the tornado.
+//! Schedule rules: earned-schedule slip, a P80 finish past the baseline, and (in `drivers`)
+//! a dominant schedule driver in the tornado.
 
 use super::evidence::{iterations_amount, margin, months_amount, persistence, Evidence, FULL_MONTHS};
 use super::{fact, Context, Insight, InsightCategory, InsightPriority, InsightType, Rationale};
 use crate::format;
 use crate::montecarlo::Forecast;
 
-/// A driver is dominant from this rank correlation with the finish...
-const DOMINANT_RHO: f64 = 0.5;
-/// ...and when it is at least this many times stronger than the next driver.
-const DOMINANT_LEAD: f64 = 1.5;
-
 pub(super) fn rules(cx: &Context) -> Vec<Insight> {
-    [schedule_slip(cx), p80_past_baseline(cx), dominant_driver(cx)]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        schedule_slip(cx),
+        p80_past_baseline(cx),
+        super::drivers::dominant_driver(cx),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// SPI(t) below the green band, or the earned-schedule forecast finish more than the red
@@ -151,61 +150,6 @@ fn p80_past_baseline(cx: &Context) -> Option<Insight> {
             months_of_data: cx.history.len() as u32,
         },
         recommended_actions: actions,
-    })
-}
-
-/// One work package's duration dominates the finish in the tornado. Agreement: its
-/// criticality index; margin: a correlation 0.4 above the 0.5 trigger counts as full.
-fn dominant_driver(cx: &Context) -> Option<Insight> {
-    let f = cx.forecast?;
-    let top = f.tornado.first()?;
-    let rho = top.finish_correlation;
-    let next = f.tornado.get(1).map_or(0.0, |d| d.finish_correlation.abs());
-    if rho < DOMINANT_RHO || rho < DOMINANT_LEAD * next {
-        return None;
-    }
-    let crit = f
-        .criticality
-        .iter()
-        .find(|c| c.work_package_id == top.work_package_id)
-        .map_or(0.0, |c| c.index);
-    let ev = Evidence {
-        amount: iterations_amount(f.iterations),
-        agreement: crit,
-        margin: margin(rho - DOMINANT_RHO, 0.4),
-    };
-    let late = f.finish_days.p80 > f.baseline_days as f64;
-    let name = &top.name;
-    Some(Insight {
-        rule: "dominant_schedule_driver".to_owned(),
-        category: InsightCategory::Schedule,
-        kind: InsightType::Recommendation,
-        priority: if late { InsightPriority::High } else { InsightPriority::Medium },
-        title: format!("{name} drives the finish date"),
-        content: format!(
-            "The duration of {name} ({}) has a rank correlation of {} with the project finish and lies on the critical path in {} of iterations; the next strongest driver correlates at {}. Reducing its uncertainty does more for the finish date than any other work package.",
-            top.work_package_id,
-            format::ratio(Some(rho)),
-            format::percent0(crit),
-            format::ratio(Some(next)),
-        ),
-        confidence: ev.confidence(),
-        rationale: Rationale {
-            facts: vec![
-                fact("Work package", top.work_package_id.clone()),
-                fact("Finish correlation", format::ratio(Some(rho))),
-                fact("Next driver's correlation", format::ratio(Some(next))),
-                fact("Criticality index", format::percent(crit)),
-                fact("Iterations", format::thousands(f64::from(f.iterations))),
-            ],
-            trend_slope: None,
-            months_of_data: cx.history.len() as u32,
-        },
-        recommended_actions: vec![
-            format!("Firm up the estimate of {name} with its owner; its range drives the forecast."),
-            format!("Protect {name}: staff it first and track it weekly."),
-            format!("Look for ways to split {name} or start parts of it earlier."),
-        ],
     })
 }
 

@@ -31,7 +31,12 @@ pub struct Evm {
     pub eac: Option<f64>,
     pub etc: Option<f64>,
     pub vac: Option<f64>,
+    /// To-complete performance index against BAC, `(BAC − EV) / (BAC − AC)`; not
+    /// available once AC ≥ BAC (the budget is spent; see `tcpi_eac`).
     pub tcpi: Option<f64>,
+    /// To-complete performance index against EAC, `(BAC − EV) / (EAC − AC)`; not available
+    /// when EAC is not, or `EAC − AC ≤ 0`. Shown in place of `tcpi` once the budget is spent.
+    pub tcpi_eac: Option<f64>,
     pub percent_complete: Option<f64>,
     pub percent_spent: Option<f64>,
 }
@@ -194,7 +199,8 @@ pub fn evm(bac: f64, snap: Option<&Snapshot>) -> Evm {
         eac,
         etc: eac.map(|e| e - ac),
         vac: eac.map(|e| bac - e),
-        tcpi: ratio(bac - ev, bac - ac),
+        tcpi: if ac < bac { ratio(bac - ev, bac - ac) } else { None },
+        tcpi_eac: eac.filter(|&e| e - ac > 0.0).and_then(|e| ratio(bac - ev, e - ac)),
         percent_complete: ratio(ev, bac),
         percent_spent: ratio(ac, bac),
     }

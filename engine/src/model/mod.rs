@@ -100,7 +100,9 @@ pub struct Risk {
     pub category: RiskCategory,
     pub probability: Probability,
     pub cost_impact: ThreePoint,
-    /// Working days of delay added to each affected work package.
+    /// Working days of delay when the risk occurs: one event, counted at most once along
+    /// any path through the work packages it affects (the project finish when it affects
+    /// none). Its cost impact is counted once.
     pub schedule_impact: ThreePoint,
     #[serde(default)]
     pub affects: Vec<String>,

@@ -1,35 +1,55 @@
 //! Monte Carlo forecast of finish date and cost (SPEC §1.5).
 //!
-//! Remaining work only: completed work packages are fixed at actuals, in-progress ones keep
-//! `1 − percent_complete` of their sampled duration and cost; open risks occur with their
-//! probability and add sampled cost and delay to the work packages they affect; each
-//! iteration runs a forward pass over the network and the finish is counted in working days
-//! from the period's last day.
+//! **Model.** Remaining work only: completed work packages leave the network, in-progress
+//! ones keep `1 − percent_complete` of their sampled duration and cost. Each iteration
+//! samples every remaining duration and cost (triangular or PERT), draws which open risks
+//! occur and their impacts, runs a forward pass over the network (a node starts when its
+//! last predecessor finishes) and counts the finish in working days from the period's
+//! last day. An occurring risk is one event: its delay counts at most once along any path
+//! (`paths` has the rule and how exact it is), a risk without targets delays the finish
+//! itself, and its cost is added once. The total cost is the cost to date — the AC of the
+//! latest snapshot at or before the period, reconciled against the work packages'
+//! actuals (`cost_base`) — plus the remaining work's sampled cost plus occurring risks'
+//! costs.
 //!
 //! Layout: `network` compiles the project once (topological order, flat predecessor
 //! arrays, samplers), `sample` owns the fast three-point sampling, `run` the iteration
-//! kernel and its chunking over threads, `stats` the percentiles, histograms and
-//! correlations, `drivers` the tornado and the criticality index. This file checks the
-//! inputs and assembles the [`Forecast`].
+//! kernel and its chunking over threads, `paths` the risk sets of the forward pass,
+//! `stats` the percentiles, histograms and correlations, `drivers` the tornado and the
+//! criticality index, `cost_base` the cost to date, `compare` the performance-adjusted
+//! run and its comparison with earned schedule, `output` the returned shapes. This file
+//! checks the inputs and assembles the [`Forecast`].
 //!
-//! Determinism: the same project, period and config give the same forecast (except
-//! `elapsed_ms`), whatever the number of threads — see `run`.
+//! Determinism: the same project, period, config and adjustment give the same forecast
+//! (except `elapsed_ms`), whatever the number of threads — see `run`.
 
+mod compare;
+mod cost_base;
 mod drivers;
 mod network;
+mod output;
+mod paths;
 mod run;
 mod sample;
 mod stats;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{checked_add_working_days, working_days_between, LAST_DATE};
 use crate::error::EngineError;
 use crate::finite::ensure_finite;
-use crate::model::{Distribution, Period, Project};
+use crate::model::{Period, Project};
 
+pub use compare::{
+    compare, explain, AdjustedForecast, Adjustment, Disagreement, ForecastComparison, ADJUSTED_ITERATIONS,
+    DISAGREEMENT_DAYS, MAX_FACTOR,
+};
+pub use cost_base::MATERIAL_SHARE;
 use network::Network;
+pub use output::{
+    Bin, CostSource, Criticality, DatePercentiles, Driver, DriverKind, Forecast, Histogram, Percentiles,
+    Reconciliation, Tornado,
+};
 pub use run::Execution;
 
 pub const MIN_ITERATIONS: u64 = 1_000;
@@ -43,7 +63,7 @@ pub struct SimConfig {
     pub seed: u64,
     /// Histogram bins for finish and cost.
     pub bins: usize,
-    /// How many drivers the tornado keeps.
+    /// How many drivers each tornado list keeps.
     pub tornado_size: usize,
 }
 
@@ -60,87 +80,6 @@ impl SimConfig {
             tornado_size: 10,
         })
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Percentiles {
-    pub p10: f64,
-    pub p50: f64,
-    pub p80: f64,
-    pub p90: f64,
-    pub p95: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct DatePercentiles {
-    pub p10: NaiveDate,
-    pub p50: NaiveDate,
-    pub p80: NaiveDate,
-    pub p90: NaiveDate,
-    pub p95: NaiveDate,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Bin {
-    pub start: f64,
-    pub end: f64,
-    pub count: u32,
-}
-
-/// Histogram bins plus the cumulative curve (x, P(X ≤ x)) at each bin's end.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Histogram {
-    pub bins: Vec<Bin>,
-    pub cumulative: Vec<(f64, f64)>,
-}
-
-/// One tornado bar: Spearman rank correlation of a work package's sampled duration with the
-/// finish, and of its sampled cost with the total cost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Driver {
-    pub work_package_id: String,
-    pub name: String,
-    pub finish_correlation: f64,
-    pub cost_correlation: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Criticality {
-    pub work_package_id: String,
-    pub name: String,
-    /// Share of iterations in which the work package lay on the critical path.
-    pub index: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Forecast {
-    pub iterations: u32,
-    pub seed: u64,
-    pub distribution: Distribution,
-    /// Finish is counted in working days from this date (the period's last day).
-    pub as_of: NaiveDate,
-    pub period: Period,
-    pub baseline_finish: NaiveDate,
-    /// Working days from `as_of` to the baseline finish (negative when already past).
-    pub baseline_days: i64,
-    pub bac: f64,
-    pub finish_days: Percentiles,
-    pub finish_dates: DatePercentiles,
-    pub mean_finish_days: f64,
-    pub cost: Percentiles,
-    pub mean_cost: f64,
-    pub p_finish_by_baseline: f64,
-    pub p_cost_within_bac: f64,
-    pub finish_histogram: Histogram,
-    pub cost_histogram: Histogram,
-    /// Sorted by |finish correlation|, strongest first.
-    pub tornado: Vec<Driver>,
-    /// Remaining work packages, most critical first.
-    pub criticality: Vec<Criticality>,
-    /// Standard error of the P80 finish in working days (order-statistic / density estimate).
-    pub p80_standard_error_days: f64,
-    /// Wall time of the simulation; the only field that is not reproducible.
-    pub elapsed_ms: f64,
 }
 
 /// Runs the simulation. Deterministic for the same project, period and config.
@@ -162,6 +101,40 @@ pub fn simulate_with(
     config: &SimConfig,
     execution: Execution,
 ) -> Result<Forecast, EngineError> {
+    run_forecast(project, period, config, None, execution, Drivers::Compute)
+}
+
+/// The performance-adjusted forecast: [`simulate_with`] with every remaining duration
+/// multiplied by `adjustment.duration_factor` and every remaining cost by
+/// `adjustment.cost_factor` (risks unchanged). Refuses factors that are not finite and
+/// positive.
+pub fn simulate_adjusted(
+    project: &Project,
+    period: Period,
+    config: &SimConfig,
+    adjustment: Adjustment,
+    execution: Execution,
+) -> Result<Forecast, EngineError> {
+    adjustment.check()?;
+    run_forecast(project, period, config, Some(adjustment), execution, Drivers::Compute)
+}
+
+/// Whether a run computes its tornado: the adjusted run of [`compare`] is read for its
+/// percentiles only, and the tornado is a sixth of a run's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drivers {
+    Compute,
+    Skip,
+}
+
+fn run_forecast(
+    project: &Project,
+    period: Period,
+    config: &SimConfig,
+    adjustment: Option<Adjustment>,
+    execution: Execution,
+    drivers: Drivers,
+) -> Result<Forecast, EngineError> {
     let started = std::time::Instant::now();
     let iterations = u64::from(config.iterations);
     if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
@@ -176,12 +149,22 @@ pub fn simulate_with(
     // The whole network must be sound, not only its remaining part: a cycle among finished
     // work is still data nobody should forecast from.
     project.validate()?;
-    let net = Network::compile(project)?;
-    let mut samples = run::run(&net, config.iterations as usize, config.seed, execution);
+    let net = Network::compile(project, adjustment)?;
+    let reconciliation = cost_base::reconcile(project, period, net.work_package_actuals);
+    let mut samples = run::run(
+        &net,
+        config.iterations as usize,
+        config.seed,
+        reconciliation.cost_to_date,
+        execution,
+    );
     let as_of = period.last_day();
     let baseline_days = working_days_between(as_of, project.baseline_finish);
     let bac = project.bac.get();
-    let tornado = drivers::tornado(project, &net, &samples, config.seed, config.tornado_size);
+    let tornado = match drivers {
+        Drivers::Compute => drivers::tornado(project, &net, &samples, config.seed, config.tornado_size),
+        Drivers::Skip => Tornado::empty(),
+    };
     let criticality = drivers::criticality(project, &net, &samples.critical, config.iterations);
     let finish_histogram = stats::histogram(&samples.finish, config.bins);
     let cost_histogram = stats::histogram(&samples.cost, config.bins);
@@ -210,6 +193,7 @@ pub fn simulate_with(
         baseline_finish: project.baseline_finish,
         baseline_days,
         bac,
+        adjustment,
         finish_days,
         finish_dates: DatePercentiles {
             p10: date(finish_days.p10)?,
@@ -221,6 +205,7 @@ pub fn simulate_with(
         mean_finish_days,
         cost,
         mean_cost,
+        reconciliation,
         p_finish_by_baseline,
         p_cost_within_bac,
         finish_histogram,

@@ -1,23 +1,28 @@
 //! Compiles a project into the flat model one simulation iterates over: the network of
 //! **remaining** work packages in topological order with CSR predecessor arrays, a sampler
-//! per duration and cost, the fixed cost already incurred, and the open risks.
+//! per duration and cost, what the work packages have booked so far, and the open risks.
 //!
 //! Remaining-work rules (SPEC §1.5):
-//! - a complete work package leaves the network; its cost is fixed at `actual_cost` (or its
-//!   most-likely cost) and, finishing at 0, it never delays a successor;
-//! - an in-progress one keeps `1 − percent_complete` of its sampled duration and cost, plus
-//!   the cost already booked (`actual_cost`, else `percent_complete` × most-likely cost);
+//! - a complete work package leaves the network and, finishing at 0, never delays a
+//!   successor; its booked cost is `actual_cost` (or its most-likely cost);
+//! - an in-progress one keeps `1 − percent_complete` of its sampled duration and cost; its
+//!   booked cost is `actual_cost`, else `percent_complete` × most-likely cost;
 //! - a risk enters only when open and with probability > 0 (a risk that cannot occur must
-//!   not change the random stream). Its delay goes to its remaining affected work packages;
-//!   a risk that affects only completed work can no longer strike and is left out; a risk
-//!   affecting no work package delays the project finish itself.
+//!   not change the random stream). Its delay goes to its remaining affected work packages
+//!   (once per path, see `paths`); a risk that affects only completed work can no longer
+//!   strike and is left out; a risk affecting no work package delays the project finish.
+//!
+//! The booked costs are not the forecast's cost to date: that is the snapshot's AC (see
+//! `cost_base`); they are kept to reconcile against it. A performance adjustment scales
+//! the remaining durations and costs here, once, so the kernel is the same for both runs.
 
 use std::collections::HashMap;
 
 use crate::error::{EngineError, ValidationErrors};
 use crate::model::{Project, RiskStatus, WorkPackage};
 
-use super::sample::{prepare, Affine, Sampler, Table};
+use super::compare::Adjustment;
+use super::sample::Estimate;
 
 /// Marks "no predecessor set the start" in the critical-path back-pointers.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -32,30 +37,25 @@ pub(crate) struct Network {
     pub preds: Vec<u32>,
     /// Nodes no other remaining node waits for: the project finish is the latest of these.
     pub sinks: Vec<u32>,
-    /// Quantile tables per node, beside `nodes` so a node's fields stay in one cache line.
-    pub tables: Vec<NodeTables>,
-    /// Cost of completed work plus cost booked on in-progress work.
-    pub fixed_cost: f64,
+    /// Cost booked on completed and in-progress work (see the module doc).
+    pub work_package_actuals: f64,
     pub risks: Vec<RiskModel>,
+    /// Indices into `project.risks` of `risks`, in the same order.
+    pub risk_index: Vec<usize>,
 }
 
 /// One remaining work package as the kernel sees it.
 pub(crate) struct Node {
-    pub duration: Affine,
-    pub cost: Affine,
+    pub duration: Estimate,
+    pub cost: Estimate,
     pub preds_from: u32,
     pub preds_to: u32,
 }
 
-pub(crate) struct NodeTables {
-    pub duration: Table,
-    pub cost: Table,
-}
-
 pub(crate) struct RiskModel {
     pub probability: f64,
-    pub cost: Sampler,
-    pub delay: Sampler,
+    pub cost: Estimate,
+    pub delay: Estimate,
     /// Remaining nodes the delay is added to; empty means the project finish.
     pub targets: Vec<u32>,
 }
@@ -65,7 +65,9 @@ impl Network {
         self.wp_index.len()
     }
 
-    pub fn compile(project: &Project) -> Result<Self, EngineError> {
+    /// The remaining network; `adjustment` (if any) scales every remaining duration and
+    /// cost, risks untouched (they are events, not the pace of the work).
+    pub fn compile(project: &Project, adjustment: Option<Adjustment>) -> Result<Self, EngineError> {
         let wps = &project.work_packages;
         let by_id: HashMap<&str, usize> = wps.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
         let order = remaining_topological_order(wps, &by_id)?;
@@ -95,50 +97,46 @@ impl Network {
             .filter(|&k| !has_successor[k as usize])
             .collect();
         let dist = project.estimate;
-        let mut fixed_cost = 0.0;
+        let (time, money) = adjustment.map_or((1.0, 1.0), |a| (a.duration_factor, a.cost_factor));
+        let mut work_package_actuals = 0.0;
         let mut nodes = Vec::with_capacity(order.len());
-        let mut tables = Vec::with_capacity(order.len());
         for wp in wps.iter().filter(|w| w.is_complete()) {
-            fixed_cost += wp.actual_cost.map_or(wp.cost.most_likely(), |c| c.get());
+            work_package_actuals += wp.actual_cost.map_or(wp.cost.most_likely(), |c| c.get());
         }
         for (&i, &(preds_from, preds_to)) in order.iter().zip(&spans) {
             let wp = &wps[i];
             let done = wp.percent_complete.fraction();
             let share = 1.0 - done;
-            fixed_cost += wp.actual_cost.map_or(done * wp.cost.most_likely(), |c| c.get());
-            let (duration, duration_table) = prepare(&wp.duration, dist, share);
-            let (cost, cost_table) = prepare(&wp.cost, dist, share);
+            work_package_actuals += wp.actual_cost.map_or(done * wp.cost.most_likely(), |c| c.get());
             nodes.push(Node {
-                duration,
-                cost,
+                duration: Estimate::new(&wp.duration, dist, share * time),
+                cost: Estimate::new(&wp.cost, dist, share * money),
                 preds_from,
                 preds_to,
             });
-            tables.push(NodeTables {
-                duration: duration_table,
-                cost: cost_table,
-            });
         }
-        let risks = compile_risks(project, &by_id, &position);
+        let (risk_index, risks) = compile_risks(project, &by_id, &position).into_iter().unzip();
         Ok(Self {
             wp_index: order,
             nodes,
             preds,
             sinks,
-            tables,
-            fixed_cost,
+            work_package_actuals,
             risks,
+            risk_index,
         })
     }
 }
 
-fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u32]) -> Vec<RiskModel> {
+/// The risks that can still strike, each with its index in `project.risks`.
+fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u32]) -> Vec<(usize, RiskModel)> {
     let dist = project.estimate;
     project
         .risks
         .iter()
-        .filter(|r| r.status == RiskStatus::Open && r.probability.get() > 0.0)
-        .filter_map(|r| {
+        .enumerate()
+        .filter(|(_, r)| r.status == RiskStatus::Open && r.probability.get() > 0.0)
+        .filter_map(|(i, r)| {
             let mut targets: Vec<u32> = r
                 .affects
                 .iter()
@@ -150,12 +148,13 @@ fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u3
             if targets.is_empty() && !r.affects.is_empty() {
                 return None; // only completed work affected: nothing left to strike
             }
-            Some(RiskModel {
+            let model = RiskModel {
                 probability: r.probability.get(),
-                cost: Sampler::new(&r.cost_impact, dist),
-                delay: Sampler::new(&r.schedule_impact, dist),
+                cost: Estimate::new(&r.cost_impact, dist, 1.0),
+                delay: Estimate::new(&r.schedule_impact, dist, 1.0),
                 targets,
-            })
+            };
+            Some((i, model))
         })
         .collect()
 }

@@ -8,23 +8,27 @@
 //! numbers), so scenario comparisons differ only by the risk itself.
 //!
 //! The generator is `rand`'s `SmallRng` (xoshiro256++ on 64-bit targets). Each 64-bit word
-//! holds four 16-bit uniforms: the cost and duration uniforms of two consecutive nodes (see
-//! `sample` for why 16 bits suffice). The work-package stream draws nothing else, so the
-//! tornado can regenerate any iteration's uniforms from `(seed, chunk)` instead of storing
-//! megabytes of them ([`replay_uniforms`]).
+//! of the work-package stream holds four 16-bit uniforms: the cost and duration uniforms of
+//! two consecutive nodes (see `sample` for why 16 bits suffice). The risk stream draws one
+//! word per risk for whether it occurs and, when it does, one more for its cost and delay
+//! uniforms ([`draw_risk`]). Neither stream draws anything else, so the tornado regenerates
+//! any iteration's inputs from `(seed, chunk)` ([`replay`]) instead of storing megabytes
+//! of them.
+//!
+//! Each iteration draws the risks first, so the forward pass knows which nodes they hit
+//! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
+
+use std::hint::select_unpredictable;
 
 use rand::rngs::SmallRng;
 use rand::{RngCore, SeedableRng};
 use rayon::prelude::*;
 
-use super::network::{Network, NONE};
+use super::network::{Network, RiskModel, NONE};
+use super::paths::{NodeState, Paths};
 
 /// Iterations per chunk (and per generator).
 pub(crate) const CHUNK: usize = 4096;
-/// The tornado reads the uniforms of the first this-many iterations (whole chunks): ranks
-/// on 20 thousand draws pin a correlation to about ±0.01, and replaying every iteration of a
-/// million-iteration run would cost as much as the run.
-pub(crate) const TORNADO_SAMPLE: usize = 5 * CHUNK;
 /// Runs up to this many iterations on the calling thread; above it chunks go to rayon.
 pub(crate) const PARALLEL_ABOVE: usize = 50_000;
 
@@ -52,12 +56,8 @@ fn words_per_iteration(nodes: usize) -> usize {
     nodes.div_ceil(2)
 }
 
-/// Uniforms per iteration as [`replay_uniforms`] lays them out (four per word).
-pub(crate) fn row_width(nodes: usize) -> usize {
-    4 * words_per_iteration(nodes)
-}
-
-pub(crate) fn run(net: &Network, iterations: usize, seed: u64, exec: Execution) -> Samples {
+/// Runs `iterations` iterations; each total cost starts from `cost_to_date`.
+pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64, exec: Execution) -> Samples {
     let mut finish = vec![0.0; iterations];
     let mut cost = vec![0.0; iterations];
     let parallel = match exec {
@@ -65,7 +65,14 @@ pub(crate) fn run(net: &Network, iterations: usize, seed: u64, exec: Execution) 
         Execution::Parallel => true,
         Execution::Auto => iterations > PARALLEL_ABOVE,
     };
-    let work = |(index, (f, c)): (usize, (&mut [f64], &mut [f64]))| run_chunk(net, seed, index, f, c);
+    let work = |(index, (f, c)): (usize, (&mut [f64], &mut [f64]))| {
+        let mut out = Chunk {
+            finish: f,
+            cost: c,
+            cost_to_date,
+        };
+        run_chunk(net, seed, index, &mut out)
+    };
     let counts: Vec<Vec<u32>> = if parallel {
         finish
             .par_chunks_mut(CHUNK)
@@ -90,18 +97,24 @@ pub(crate) fn run(net: &Network, iterations: usize, seed: u64, exec: Execution) 
     Samples { finish, cost, critical }
 }
 
-/// Calls `row` with each of the first `iterations` iterations' uniforms, exactly as the run
-/// drew them: index `2k` is node `k`'s cost uniform, `2k + 1` its duration uniform.
-pub(crate) fn replay_uniforms(nodes: usize, seed: u64, iterations: usize, mut row: impl FnMut(&[u16])) {
-    let mut buf = vec![0u16; row_width(nodes)];
+/// Calls `row` with each of the first `iterations` iterations' inputs, exactly as the run
+/// drew them: the work-package words (word `j` holds, from its low end, the cost and
+/// duration uniforms of node `2j`, then those of node `2j + 1`) and per risk of
+/// `net.risks` its impact bits, `None` when it did not occur.
+pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut row: impl FnMut(&[u64], &[Option<u64>])) {
+    let mut words = vec![0u64; words_per_iteration(net.len())];
+    let mut risks = vec![None; net.risks.len()];
     for chunk in 0..iterations.div_ceil(CHUNK) {
-        let mut rng = chunk_rng(seed, chunk, 0);
+        let mut wp_rng = chunk_rng(seed, chunk, 0);
+        let mut risk_rng = chunk_rng(seed, chunk, 1);
         for _ in 0..CHUNK.min(iterations - chunk * CHUNK) {
-            for four in buf.chunks_exact_mut(4) {
-                let w = rng.next_u64();
-                four.copy_from_slice(&[w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]);
+            for (slot, r) in risks.iter_mut().zip(&net.risks) {
+                *slot = draw_risk(r, &mut risk_rng);
             }
-            row(&buf);
+            for w in words.iter_mut() {
+                *w = wp_rng.next_u64();
+            }
+            row(&words, &risks);
         }
     }
 }
@@ -124,46 +137,89 @@ fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// One chunk's output slices.
+struct Chunk<'a> {
+    finish: &'a mut [f64],
+    cost: &'a mut [f64],
+    cost_to_date: f64,
+}
+
 /// Runs one chunk; returns how often each node was critical.
-fn run_chunk(net: &Network, seed: u64, index: usize, finish: &mut [f64], cost: &mut [f64]) -> Vec<u32> {
+fn run_chunk(net: &Network, seed: u64, index: usize, out: &mut Chunk) -> Vec<u32> {
     let m = net.len();
     let mut wp_rng = chunk_rng(seed, index, 0);
     let mut risk_rng = chunk_rng(seed, index, 1);
     let mut critical = vec![0u32; m];
-    let mut fin = vec![0.0f64; m];
-    let mut via = vec![NONE; m];
-    let mut delay = vec![0.0f64; m];
-    for (finish, cost) in finish.iter_mut().zip(cost.iter_mut()) {
-        let (project_delay, risk_cost) = sample_risks(net, &mut risk_rng, &mut delay);
-        let work_cost = forward_pass(net, &mut wp_rng, &mut delay, &mut fin, &mut via);
-        let (end, last) = latest_sink(net, &fin);
+    let mut states = vec![NodeState::START; m];
+    let mut dur = vec![0.0f64; m];
+    let mut paths = Paths::new(m);
+    for (finish, cost) in out.finish.iter_mut().zip(out.cost.iter_mut()) {
+        paths.begin();
+        let (project_delay, risk_cost) = sample_risks(net, &mut risk_rng, &mut paths);
+        let work_cost = draw_work(net, &mut wp_rng, &mut dur);
+        if paths.seal(net) {
+            forward_pass::<true>(net, &dur, &mut paths, &mut states);
+        } else {
+            forward_pass::<false>(net, &dur, &mut paths, &mut states);
+        }
+        let (end, last) = latest_sink(net, &states);
         // Trace the critical path back from the node that finished last.
         let mut k = last;
         while k != NONE {
             critical[k as usize] += 1;
-            k = via[k as usize];
+            k = states[k as usize].via;
         }
         *finish = end + project_delay;
-        *cost = net.fixed_cost + risk_cost + work_cost;
+        *cost = out.cost_to_date + risk_cost + work_cost;
     }
     critical
 }
 
-/// Draws which risks occur and their impacts: delays go into `delay` per node; returns the
-/// delay to the project finish and the risks' total cost.
+/// Samples every node's duration into `dur`; returns the work's cost. Word `j` serves
+/// nodes `2j` (low half) and `2j + 1` (high half): in each half the low 16 bits are the
+/// cost uniform and the high 16 the duration uniform, as [`replay`] reads them. Apart from
+/// the pass and out of line, so each loop has the registers to itself.
+#[inline(never)]
+fn draw_work(net: &Network, rng: &mut SmallRng, dur: &mut [f64]) -> f64 {
+    let mut cost = 0.0;
+    let mut word = 0u64;
+    for (k, (node, d)) in net.nodes.iter().zip(dur.iter_mut()).enumerate() {
+        if k & 1 == 0 {
+            word = rng.next_u64();
+        } else {
+            word >>= 32;
+        }
+        *d = node.duration.draw((word >> 16) as u16);
+        cost += node.cost.draw(word as u16);
+    }
+    cost
+}
+
+/// Whether risk `r` occurs and, if so, the random word its cost (low 16 bits) and delay
+/// (next 16) are drawn from. The kernel and [`replay`] both draw through here.
 #[inline(always)]
-fn sample_risks(net: &Network, rng: &mut SmallRng, delay: &mut [f64]) -> (f64, f64) {
+pub(crate) fn draw_risk(r: &RiskModel, rng: &mut SmallRng) -> Option<u64> {
+    if unit(rng.next_u64()) < r.probability {
+        Some(rng.next_u64())
+    } else {
+        None
+    }
+}
+
+/// Draws which risks occur and their impacts: a risk with targets goes to `paths` with its
+/// delay; returns the delay to the project finish (risks without targets) and the risks'
+/// total cost, each occurring risk's cost counted once.
+#[inline(always)]
+fn sample_risks(net: &Network, rng: &mut SmallRng, paths: &mut Paths) -> (f64, f64) {
     let (mut project_delay, mut cost) = (0.0, 0.0);
-    for r in &net.risks {
-        if unit(rng.next_u64()) < r.probability {
-            let bits = rng.next_u64();
+    for (i, r) in net.risks.iter().enumerate() {
+        if let Some(bits) = draw_risk(r, rng) {
             cost += r.cost.draw(bits as u16);
             let d = r.delay.draw((bits >> 16) as u16);
             if r.targets.is_empty() {
                 project_delay += d;
-            }
-            for &t in &r.targets {
-                delay[t as usize] += d;
+            } else {
+                paths.occur(i, d);
             }
         }
     }
@@ -171,50 +227,49 @@ fn sample_risks(net: &Network, rng: &mut SmallRng, delay: &mut [f64]) -> (f64, f
 }
 
 /// One forward pass: each node starts at its latest predecessor's finish (or 0) and lasts
-/// its sampled duration plus risk delay (which is consumed); `via` records the predecessor
-/// that set the start. Returns the work's cost.
-#[inline(always)]
-fn forward_pass(net: &Network, rng: &mut SmallRng, delay: &mut [f64], fin: &mut [f64], via: &mut [u32]) -> f64 {
-    let mut cost = 0.0;
-    let mut word = 0u64;
-    let nodes = net
-        .nodes
-        .iter()
-        .zip(&net.tables)
-        .zip(delay.iter_mut().zip(via.iter_mut()));
-    for (k, ((node, tables), (delay, via))) in nodes.enumerate() {
-        // Even nodes take the low half of a fresh word, odd nodes its high half.
-        if k & 1 == 0 {
-            word = rng.next_u64();
-        } else {
-            word >>= 32;
+/// its sampled duration; `via` records the predecessor that set the start. With `RISKY`,
+/// nodes hit by an occurring risk take their start from `paths` (each risk once per path)
+/// and every node carries its path set; without, no risk with targets occurred.
+#[inline(never)]
+fn forward_pass<const RISKY: bool>(net: &Network, dur: &[f64], paths: &mut Paths, states: &mut [NodeState]) {
+    for (k, (node, &d)) in net.nodes.iter().zip(dur).enumerate() {
+        let preds = &net.preds[node.preds_from as usize..node.preds_to as usize];
+        if RISKY && paths.is_hit(k) {
+            let (start, from) = paths.start(k, preds, states);
+            states[k].fin = start + d;
+            states[k].via = from;
+            continue;
         }
-        let d = node.duration.draw(&tables.duration, (word >> 16) as u16) + *delay;
-        *delay = 0.0;
-        cost += node.cost.draw(&tables.cost, word as u16);
         // Strictly later wins, so ties keep the first predecessor and a start at 0 has no
-        // critical predecessor. Written as selects: which predecessor is latest changes
-        // from draw to draw, and a branch would be mispredicted half the time.
+        // critical predecessor; the node inherits the winner's path set (empty at 0).
+        // Written as selects: which predecessor is latest changes from draw to draw, and the
+        // branch the compiler would otherwise make would be mispredicted half the time.
         let mut start = 0.0f64;
         let mut from = NONE;
-        for &p in &net.preds[node.preds_from as usize..node.preds_to as usize] {
-            let f = fin[p as usize];
-            let later = f > start;
-            start = if later { f } else { start };
-            from = if later { p } else { from };
+        let mut set = 0u32;
+        for &p in preds {
+            let s = states[p as usize];
+            let later = s.fin > start;
+            start = select_unpredictable(later, s.fin, start);
+            from = select_unpredictable(later, p, from);
+            if RISKY {
+                set = select_unpredictable(later, s.set, set);
+            }
         }
-        fin[k] = start + d;
-        *via = from;
+        states[k] = NodeState {
+            fin: start + d,
+            via: from,
+            set,
+        };
     }
-    cost
 }
 
 /// The sink that finished last (first on ties) and its finish; `(0, NONE)` without nodes.
 #[inline(always)]
-fn latest_sink(net: &Network, fin: &[f64]) -> (f64, u32) {
+fn latest_sink(net: &Network, states: &[NodeState]) -> (f64, u32) {
     let (mut end, mut last) = (0.0f64, NONE);
     for &s in &net.sinks {
-        let f = fin[s as usize];
+        let f = states[s as usize].fin;
         let later = last == NONE || f > end;
         end = if later { f } else { end };
         last = if later { s } else { last };

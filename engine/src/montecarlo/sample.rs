@@ -1,22 +1,29 @@
-//! Fast three-point sampling by inverse-CDF lookup.
+//! Fast three-point sampling by inverse CDF.
 //!
 //! Every three-point estimate `(a, m, b)` is `a + (b − a)·Q(c, u)`, where `Q` is the quantile
 //! function of the standardised distribution on `[0, 1]` with mode `c = (m − a)/(b − a)`,
-//! and `u` a uniform draw. An [`Affine`] holds `a` and `b − a` (both already scaled by the
-//! share of work that remains), a [`Table`] holds `Q(c, ·)` at `TABLE_STEPS + 1` evenly
-//! spaced `u`; a draw is one table lookup with linear interpolation — a few nanoseconds,
-//! where a Beta draw via two gamma variates costs tens. Because `Q` is monotone, the uniform's rank is
-//! the sample's rank, which the tornado relies on.
+//! and `u` a uniform draw. An [`Estimate`] holds the affine part (`a` and `b − a`, both
+//! already scaled by the share of work that remains) and how to evaluate `Q(c, ·)`.
+//! Because `Q` is monotone, the uniform's rank is the sample's rank, which the tornado
+//! relies on.
 //!
-//! - **Triangular**: `Q` in closed form (`√(u·c)` below the mode, `1 − √((1−u)(1−c))` above).
+//! - **Triangular**: `Q` in closed form (`√(u·c)` below the mode, `1 − √((1−u)(1−c))`
+//!   above), one square root per draw.
 //! - **PERT**: Beta(α, β) with α = 1 + 4c, β = 1 + 4(1 − c), mean `(a + 4m + b)/6`. The Beta
 //!   CDF has no closed form, so it is integrated numerically once per process for
 //!   `SHAPES + 1` evenly spaced modes: the density `x^(α−1)(1−x)^(β−1)` by the trapezoid rule
 //!   on `FINE_STEPS` cells, normalised by its own total (so the CDF ends at exactly 1), then
-//!   inverted at each table point by linear interpolation between grid cells. A work
-//!   package's table blends the two neighbouring mode tables linearly in `c`. The Beta mean
-//!   `(1 + 4c)/6` is linear in `c`, so the blend keeps the PERT mean exact; the error in the
-//!   other quantiles is far below the sampling noise of any feasible run.
+//!   inverted at `TABLE_STEPS + 1` evenly spaced `u` by linear interpolation between grid
+//!   cells. A draw interpolates linearly in `u` within the two tables whose modes bracket
+//!   `c`, then blends them linearly in `c`. The Beta mean `(1 + 4c)/6` is linear in `c`, so
+//!   the blend keeps the PERT mean exact; the error in the other quantiles is far below the
+//!   sampling noise of any feasible run.
+//!
+//! The tables are shared by every estimate, not one per work package: per-package tables
+//! took 2 KiB each, 10 MiB at 5,000 packages, and every draw then waited on memory. They
+//! are stored as *pairs* — entry `j` of pair `k` holds `Q(k/SHAPES, u_j)` and
+//! `Q((k+1)/SHAPES, u_j)` side by side (128 KiB in all) — so a draw reads both tables it
+//! blends with the two loads one table would take.
 
 use std::sync::OnceLock;
 
@@ -34,7 +41,9 @@ const SHAPES: usize = 64;
 const FINE_STEPS: usize = 4096;
 
 /// Standardised quantiles `Q(c, j / TABLE_STEPS)` for `j = 0..=TABLE_STEPS`.
-pub(crate) type Table = [f32; TABLE_LEN];
+type Table = [f64; TABLE_LEN];
+/// Two neighbouring shapes' quantiles, interleaved (see the module doc).
+type PairTable = [[f32; 2]; TABLE_LEN];
 
 /// The affine part of a three-point quantity: a draw is `base + scale · Q(u)`.
 #[derive(Debug, Clone, Copy)]
@@ -48,125 +57,131 @@ impl Affine {
     pub fn varies(self) -> bool {
         self.scale > 0.0
     }
-
-    /// The sample for the 16-bit uniform `u` from this quantity's table.
-    #[inline(always)]
-    pub fn draw(self, table: &Table, u: u16) -> f64 {
-        self.base + self.scale * f64::from(lookup(table, u))
-    }
 }
 
-/// Prepares `share` × the estimate (`share` is the part of the work that remains): its
-/// affine part and its standardised quantile table.
-pub(crate) fn prepare(est: &ThreePoint, distribution: Distribution, share: f64) -> (Affine, Table) {
-    let (a, m, b) = (est.optimistic(), est.most_likely(), est.pessimistic());
-    let width = b - a;
-    let table = if width > 0.0 {
-        standard_table(distribution, (m - a) / width)
-    } else {
-        // A certain value: scale 0 makes the table irrelevant.
-        [0.0; TABLE_LEN]
-    };
-    let affine = Affine {
-        base: a * share,
-        scale: width * share,
-    };
-    (affine, table)
+/// How `Q(c, ·)` of one estimate is evaluated.
+#[derive(Debug, Clone, Copy)]
+enum Quantile {
+    /// Closed form with mode `c`.
+    Triangular { c: f32 },
+    /// A shared pair of neighbouring PERT tables, blended with weight `w` on the second.
+    Pert { pair: &'static PairTable, w: f32 },
 }
 
-/// A three-point quantity with its own table (risks, drawn only when they occur).
-#[derive(Debug, Clone)]
-pub(crate) struct Sampler {
+/// One three-point quantity, ready to draw.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Estimate {
     pub affine: Affine,
-    pub table: Box<Table>,
+    quantile: Quantile,
 }
 
-impl Sampler {
-    pub fn new(est: &ThreePoint, distribution: Distribution) -> Self {
-        let (affine, table) = prepare(est, distribution, 1.0);
+impl Estimate {
+    /// `share` × the estimate (`share` is the part of the work that remains, times any
+    /// performance adjustment).
+    pub fn new(est: &ThreePoint, distribution: Distribution, share: f64) -> Self {
+        let (a, m, b) = (est.optimistic(), est.most_likely(), est.pessimistic());
+        let width = b - a;
+        let c = if width > 0.0 && ((m - a) / width).is_finite() {
+            ((m - a) / width).clamp(0.0, 1.0)
+        } else {
+            // A certain value: scale 0 makes the shape irrelevant.
+            0.5
+        };
+        let quantile = match distribution {
+            Distribution::Triangular => Quantile::Triangular { c: c as f32 },
+            Distribution::Pert => {
+                let pos = c * SHAPES as f64;
+                let lo = (pos.floor() as usize).min(SHAPES - 1);
+                Quantile::Pert {
+                    pair: &pert_pairs()[lo],
+                    w: (pos - lo as f64) as f32,
+                }
+            }
+        };
         Self {
-            affine,
-            table: Box::new(table),
+            affine: Affine {
+                base: a * share,
+                scale: width * share,
+            },
+            quantile,
         }
     }
 
+    /// The sample for the 16-bit uniform `u`.
     #[inline(always)]
     pub fn draw(&self, u: u16) -> f64 {
-        self.affine.draw(&self.table, u)
+        self.affine.base + self.affine.scale * f64::from(self.standard(u))
+    }
+
+    /// `Q(c, u)` at the middle of the draw's 1/65,536 cell, `(u + ½) / 2¹⁶`, so the 16-bit
+    /// draws average to exactly ½.
+    #[inline(always)]
+    fn standard(&self, u: u16) -> f32 {
+        match self.quantile {
+            Quantile::Triangular { c } => {
+                let x = (f32::from(u) + 0.5) * (1.0 / 65_536.0);
+                if x < c {
+                    (x * c).sqrt()
+                } else {
+                    1.0 - ((1.0 - x) * (1.0 - c)).sqrt()
+                }
+            }
+            Quantile::Pert { pair, w } => {
+                let [q0, q1] = lookup(pair, u);
+                q0 + w * (q1 - q0)
+            }
+        }
     }
 }
 
-/// Linear interpolation in a table at the uniform `(u + ½) / 2^16`: the middle of the
-/// draw's 1/65,536 cell, so the 16-bit draws average to exactly ½.
+/// Linear interpolation in a pair of tables at the uniform `(u + ½) / 2¹⁶`.
 #[inline(always)]
-pub(crate) fn lookup(table: &Table, u: u16) -> f32 {
+fn lookup(pair: &PairTable, u: u16) -> [f32; 2] {
     const FRAC_SCALE: f32 = 1.0 / 256.0;
     let i = usize::from(u >> 8);
     let frac = (f32::from(u & 0xFF) + 0.5) * FRAC_SCALE;
-    let lo = table[i];
-    let hi = table[i + 1];
-    lo + frac * (hi - lo)
+    let ([a0, b0], [a1, b1]) = (pair[i], pair[i + 1]);
+    [a0 + frac * (a1 - a0), b0 + frac * (b1 - b0)]
 }
 
-/// The standardised quantile table for mode position `c` in `[0, 1]`.
-pub(crate) fn standard_table(distribution: Distribution, c: f64) -> Table {
-    let c = if c.is_finite() { c.clamp(0.0, 1.0) } else { 0.5 };
-    match distribution {
-        Distribution::Triangular => triangular_table(c),
-        Distribution::Pert => pert_table(c),
-    }
-}
-
-fn triangular_table(c: f64) -> Table {
-    let mut t = [0.0f32; TABLE_LEN];
-    for (j, slot) in t.iter_mut().enumerate() {
-        let u = j as f64 / TABLE_STEPS as f64;
-        let q = if u < c {
-            (u * c).sqrt()
-        } else {
-            1.0 - ((1.0 - u) * (1.0 - c)).sqrt()
-        };
-        *slot = q as f32;
-    }
-    t
-}
-
-fn pert_table(c: f64) -> Table {
-    let shapes = pert_shapes();
-    let pos = c * SHAPES as f64;
-    let lo = (pos.floor() as usize).min(SHAPES - 1);
-    let w = pos - lo as f64;
-    let (t0, t1) = (&shapes[lo], &shapes[lo + 1]);
-    let mut t = [0.0f32; TABLE_LEN];
-    for (j, slot) in t.iter_mut().enumerate() {
-        *slot = ((1.0 - w) * t0[j] + w * t1[j]) as f32;
-    }
-    t
-}
-
-/// Beta quantile tables for modes `k / SHAPES`, built on first use and kept for the process:
-/// they depend on nothing but these constants.
-fn pert_shapes() -> &'static [[f64; TABLE_LEN]] {
-    static SHAPES_CELL: OnceLock<Vec<[f64; TABLE_LEN]>> = OnceLock::new();
-    SHAPES_CELL.get_or_init(|| {
-        // ln x and ln(1 − x) on the integration grid, shared by every shape, so each
-        // density value costs one exp instead of two powers.
-        let h = 1.0 / FINE_STEPS as f64;
-        let ln_x: Vec<f64> = (0..=FINE_STEPS).map(|i| (i as f64 * h).ln()).collect();
-        let ln_1mx: Vec<f64> = (0..=FINE_STEPS).map(|i| (1.0 - i as f64 * h).ln()).collect();
-        (0..=SHAPES)
-            .map(|k| {
-                let c = k as f64 / SHAPES as f64;
-                beta_quantiles(1.0 + 4.0 * c, 1.0 + 4.0 * (1.0 - c), &ln_x, &ln_1mx)
+/// The pair tables of neighbouring Beta shapes `k / SHAPES` and `(k + 1) / SHAPES`, built on
+/// first use and kept for the process: they depend on nothing but these constants.
+fn pert_pairs() -> &'static [PairTable] {
+    static PAIRS: OnceLock<Vec<PairTable>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let shapes = pert_shapes();
+        shapes
+            .windows(2)
+            .map(|two| {
+                let mut pair = [[0.0f32; 2]; TABLE_LEN];
+                for (j, slot) in pair.iter_mut().enumerate() {
+                    *slot = [two[0][j] as f32, two[1][j] as f32];
+                }
+                pair
             })
             .collect()
     })
 }
 
+/// Beta quantile tables for modes `k / SHAPES`, `k = 0..=SHAPES`.
+fn pert_shapes() -> Vec<Table> {
+    // ln x and ln(1 − x) on the integration grid, shared by every shape, so each density
+    // value costs one exp instead of two powers.
+    let h = 1.0 / FINE_STEPS as f64;
+    let ln_x: Vec<f64> = (0..=FINE_STEPS).map(|i| (i as f64 * h).ln()).collect();
+    let ln_1mx: Vec<f64> = (0..=FINE_STEPS).map(|i| (1.0 - i as f64 * h).ln()).collect();
+    (0..=SHAPES)
+        .map(|k| {
+            let c = k as f64 / SHAPES as f64;
+            beta_quantiles(1.0 + 4.0 * c, 1.0 + 4.0 * (1.0 - c), &ln_x, &ln_1mx)
+        })
+        .collect()
+}
+
 /// Quantiles of Beta(α, β), α, β ≥ 1, at `j / TABLE_STEPS`, by numerical integration and
 /// inversion of the CDF (see the module doc). `ln_x` and `ln_1mx` hold ln x and ln(1 − x)
 /// at the `FINE_STEPS + 1` grid points.
-fn beta_quantiles(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> [f64; TABLE_LEN] {
+fn beta_quantiles(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> Table {
     let h = 1.0 / FINE_STEPS as f64;
     // The density x^(α−1)(1−x)^(β−1) is finite on the closed interval for α, β ≥ 1; a zero
     // exponent contributes a factor 1 even where the logarithm is −∞.
@@ -198,39 +213,50 @@ fn beta_quantiles(alpha: f64, beta: f64, ln_x: &[f64], ln_1mx: &[f64]) -> [f64; 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::three;
 
-    fn table_mean(t: &Table) -> f64 {
-        // Trapezoid rule over u of the piecewise-linear quantile function.
-        let s: f64 = t.windows(2).map(|w| f64::from(w[0] + w[1]) / 2.0).sum();
-        s / TABLE_STEPS as f64
+    fn standard(distribution: Distribution, c: f64) -> Estimate {
+        Estimate::new(&three(0.0, c, 1.0), distribution, 1.0)
+    }
+
+    /// The exact mean over all 65,536 draws.
+    fn mean(e: &Estimate) -> f64 {
+        (0..=u16::MAX).map(|u| e.draw(u)).sum::<f64>() / 65_536.0
     }
 
     #[test]
-    fn pert_tables_keep_the_pert_mean() {
+    fn pert_draws_keep_the_pert_mean_and_order() {
         for c in [0.0, 0.1, 0.25, 0.33, 0.5, 0.77, 1.0] {
-            let t = standard_table(Distribution::Pert, c);
+            let e = standard(Distribution::Pert, c);
             let expected = (1.0 + 4.0 * c) / 6.0;
-            assert!((table_mean(&t) - expected).abs() < 2e-3, "c={c}: {}", table_mean(&t));
-            assert!(t.windows(2).all(|w| w[0] <= w[1]), "monotone for c={c}");
+            assert!((mean(&e) - expected).abs() < 2e-3, "c={c}: {}", mean(&e));
+            assert!((0..u16::MAX).all(|u| e.draw(u) <= e.draw(u + 1)), "monotone for c={c}");
         }
     }
 
     #[test]
-    fn triangular_table_has_the_analytic_median() {
-        let t = standard_table(Distribution::Triangular, 0.25);
+    fn triangular_draws_have_the_analytic_median_and_mean() {
+        let e = standard(Distribution::Triangular, 0.25);
         // Median of Tri(0, 0.25, 1): 1 − √(0.5·0.75).
         let median = 1.0 - (0.5f64 * 0.75).sqrt();
-        assert!((f64::from(lookup(&t, 1 << 15)) - median).abs() < 1e-4);
-        assert_eq!(t[0], 0.0);
-        assert_eq!(t[TABLE_STEPS], 1.0);
+        assert!((e.draw(1 << 15) - median).abs() < 1e-4);
+        assert!((mean(&e) - 1.25 / 3.0).abs() < 1e-4, "{}", mean(&e));
+        assert!(e.draw(0) >= 0.0 && e.draw(u16::MAX) <= 1.0);
     }
 
     #[test]
     fn symmetric_beta_median_is_one_half() {
-        let t = standard_table(Distribution::Pert, 0.5);
-        assert!((t[TABLE_STEPS / 2] - 0.5).abs() < 1e-6);
+        let e = standard(Distribution::Pert, 0.5);
+        assert!((e.draw(1 << 15) - 0.5).abs() < 1e-4);
         // Beta(5, 1) has CDF x⁵, so its quantile at u is u^(1/5).
-        let t = standard_table(Distribution::Pert, 1.0);
-        assert!((f64::from(t[TABLE_STEPS / 4]) - 0.25f64.powf(0.2)).abs() < 1e-5);
+        let e = standard(Distribution::Pert, 1.0);
+        assert!((e.draw(1 << 14) - 0.25f64.powf(0.2)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_certain_value_is_drawn_exactly() {
+        let e = Estimate::new(&three(4.0, 4.0, 4.0), Distribution::Pert, 0.5);
+        assert!(!e.affine.varies());
+        assert_eq!((e.draw(0), e.draw(u16::MAX)), (2.0, 2.0));
     }
 }

@@ -8,10 +8,10 @@
 //!   Binomial(n, 0.8), whose standard deviation is `d = √(n·0.8·0.2)` ranks. Half the spread
 //!   between the order statistics `d` ranks either side of the P80 rank estimates one
 //!   standard error of the P80 itself — distribution-free, no density estimate needed.
-//! - **Spearman correlation** is the Pearson correlation of ranks. For a sampled input the
-//!   uniform that produced it is its rank (the quantile transform is monotone), so the input
-//!   side uses the replayed uniform directly and only the output is ranked (average ranks for
-//!   ties).
+//! - **Spearman correlation** is the Pearson correlation of ranks. The output is ranked
+//!   (average ranks for ties); each input arrives as its *rank score*, its distribution
+//!   function at the sampled value (mid-point for an atom), computed by `drivers` from the
+//!   replayed uniforms without sorting anything — see [`RankCorrelator`].
 
 use super::{Bin, Histogram, Percentiles};
 
@@ -124,19 +124,25 @@ pub(crate) fn histogram(values: &[f64], bins: usize) -> Histogram {
 }
 
 /// Average ranks (1-based) of `values`, ties sharing the mean of their positions.
+///
+/// Sorts (key, index) pairs whose integer key orders like `f64::total_cmp`: integer
+/// comparisons on contiguous pairs, instead of an index sort that looks every value up.
 pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]).then(a.cmp(&b)));
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        bits ^ (((bits >> 63) as u64) >> 1) as i64
+    };
+    let mut keyed: Vec<(i64, u32)> = values.iter().enumerate().map(|(i, &v)| (key(v), i as u32)).collect();
+    keyed.sort_unstable();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
-    while i < order.len() {
-        let v = values[order[i] as usize];
+    while i < keyed.len() {
         let mut j = i + 1;
-        while j < order.len() && values[order[j] as usize] == v {
+        while j < keyed.len() && keyed[j].0 == keyed[i].0 {
             j += 1;
         }
         let avg = (i + j + 1) as f64 / 2.0; // mean of ranks i+1 ..= j
-        for &o in &order[i..j] {
+        for &(_, o) in &keyed[i..j] {
             out[o as usize] = avg;
         }
         i = j;
@@ -144,87 +150,89 @@ pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Spearman correlations of every column of the rows that `rows` produces (one per
-/// iteration, `cols` wide) with two outputs given by their ranks: `(with a, with b)` per
-/// column.
+/// Rows fed to a [`RankCorrelator`] are summed in `f32` over blocks of this many rows,
+/// then in `f64`.
+const BLOCK: usize = 64;
+
+/// Correlations of many input columns with one output, fed one row (iteration) at a time:
+/// the Pearson correlation of each column's values with the output's ranks. With rank
+/// scores as inputs (a monotone transform of the input, whose own rank it estimates) this
+/// is Spearman's correlation.
 ///
-/// Values are centred (uniforms at 32,767.5, ranks at their mean) and summed in `f32`
-/// over blocks of [`BLOCK`] rows, then in `f64`: element-wise `f32` sums vectorise, and
-/// centring keeps their rounding far below the third decimal of any correlation.
-pub(crate) fn rank_correlations(
-    rows: impl FnOnce(&mut dyn FnMut(&[u16])),
-    cols: usize,
-    ranks_a: &[f64],
-    ranks_b: &[f64],
-) -> (Vec<f64>, Vec<f64>) {
-    const BLOCK: usize = 64;
-    let n = ranks_a.len().min(ranks_b.len());
-    if cols == 0 || n < 2 {
-        return (vec![0.0; cols], vec![0.0; cols]);
+/// Inputs should be centred near 0 (scores − ½) and the ranks are centred at their mean:
+/// element-wise `f32` sums over blocks of [`BLOCK`] rows vectorise, and centring keeps their
+/// rounding far below the third decimal of any correlation. Row `i` pairs with rank `i`.
+pub(crate) struct RankCorrelator {
+    ranks: Vec<f32>,
+    var_ranks: f64,
+    rows: usize,
+    /// Σx, Σx², Σx·rank per column: the open block, and the closed blocks' totals.
+    block: [Vec<f32>; 3],
+    total: [Vec<f64>; 3],
+}
+
+impl RankCorrelator {
+    pub fn new(ranks: &[f64], cols: usize) -> Self {
+        let c = mean(ranks);
+        let centred: Vec<f64> = ranks.iter().map(|&x| x - c).collect();
+        Self {
+            var_ranks: centred.iter().map(|x| x * x).sum(),
+            ranks: centred.iter().map(|&x| x as f32).collect(),
+            rows: 0,
+            block: [vec![0.0; cols], vec![0.0; cols], vec![0.0; cols]],
+            total: [vec![0.0; cols], vec![0.0; cols], vec![0.0; cols]],
+        }
     }
-    let centred = |r: &[f64]| {
-        let c = mean(&r[..n]);
-        r[..n].iter().map(|&x| x - c).collect::<Vec<f64>>()
-    };
-    let (ra, rb) = (centred(ranks_a), centred(ranks_b));
-    let mut total = [
-        vec![0.0f64; cols],
-        vec![0.0f64; cols],
-        vec![0.0f64; cols],
-        vec![0.0f64; cols],
-    ];
-    let mut block = [
-        vec![0.0f32; cols],
-        vec![0.0f32; cols],
-        vec![0.0f32; cols],
-        vec![0.0f32; cols],
-    ];
-    let mut i = 0;
-    rows(&mut |row: &[u16]| {
-        if i >= n {
+
+    /// Adds the next row; rows beyond the number of ranks are ignored.
+    pub fn push(&mut self, row: &[f32]) {
+        let Some(&r) = self.ranks.get(self.rows) else {
             return;
+        };
+        let [s_x, s_xx, s_xr] = &mut self.block;
+        // Equal-length slices and an index loop: the form the compiler vectorises.
+        let n = row.len().min(s_x.len());
+        let (row, s_x, s_xx, s_xr) = (&row[..n], &mut s_x[..n], &mut s_xx[..n], &mut s_xr[..n]);
+        for i in 0..n {
+            let x = row[i];
+            s_x[i] += x;
+            s_xx[i] += x * x;
+            s_xr[i] += x * r;
         }
-        let (a, b) = (ra[i] as f32, rb[i] as f32);
-        let [s_u, s_uu, s_ua, s_ub] = &mut block;
-        let acc = s_u
-            .iter_mut()
-            .zip(s_uu.iter_mut())
-            .zip(s_ua.iter_mut())
-            .zip(s_ub.iter_mut());
-        for ((((su, suu), sua), sub), &u) in acc.zip(row) {
-            let u = f32::from(u) - 32_767.5;
-            *su += u;
-            *suu += u * u;
-            *sua += u * a;
-            *sub += u * b;
+        self.rows += 1;
+        if self.rows.is_multiple_of(BLOCK) {
+            self.close_block();
         }
-        i += 1;
-        if i % BLOCK == 0 || i == n {
-            for (t, b) in total.iter_mut().zip(block.iter_mut()) {
-                for (t, b) in t.iter_mut().zip(b.iter_mut()) {
-                    *t += f64::from(*b);
-                    *b = 0.0;
-                }
+    }
+
+    fn close_block(&mut self) {
+        for (t, b) in self.total.iter_mut().zip(self.block.iter_mut()) {
+            for (t, b) in t.iter_mut().zip(b.iter_mut()) {
+                *t += f64::from(*b);
+                *b = 0.0;
             }
         }
-    });
-    let nf = n as f64;
-    let sum_sq = |r: &[f64]| r.iter().map(|x| x * x).sum::<f64>();
-    let (var_a, var_b) = (sum_sq(&ra), sum_sq(&rb));
-    let [s_u, s_uu, s_ua, s_ub] = &total;
-    let corr = |cov: f64, var_u: f64, var_r: f64| {
-        let denom = (var_u * var_r).sqrt();
-        if denom > 0.0 && denom.is_finite() {
-            (cov / denom).clamp(-1.0, 1.0)
-        } else {
-            0.0
-        }
-    };
-    // The centred ranks sum to 0, so the covariance needs no mean correction.
-    let var_u: Vec<f64> = (0..cols).map(|k| s_uu[k] - s_u[k] * s_u[k] / nf).collect();
-    let with_a = (0..cols).map(|k| corr(s_ua[k], var_u[k], var_a)).collect();
-    let with_b = (0..cols).map(|k| corr(s_ub[k], var_u[k], var_b)).collect();
-    (with_a, with_b)
+    }
+
+    /// Each column's correlation; 0 for a column (or output) that never varied.
+    pub fn finish(mut self) -> Vec<f64> {
+        self.close_block();
+        let n = self.rows as f64;
+        let [s_x, s_xx, s_xr] = &self.total;
+        let var_r = self.var_ranks;
+        (0..s_x.len())
+            .map(|k| {
+                let var_x = s_xx[k] - s_x[k] * s_x[k] / n.max(1.0);
+                let denom = (var_x * var_r).sqrt();
+                // The centred ranks sum to 0, so the covariance needs no mean correction.
+                if self.rows > 1 && var_x > 0.0 && denom > 0.0 && denom.is_finite() {
+                    (s_xr[k] / denom).clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +250,7 @@ mod tests {
     #[test]
     fn ties_share_ranks() {
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
+        assert_eq!(ranks(&[-1.5, 2e9, -3e-9, 0.0]), vec![1.0, 4.0, 2.0, 3.0]);
     }
 
     #[test]

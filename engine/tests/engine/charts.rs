@@ -52,6 +52,9 @@ fn charts_are_accessible_escaped_and_csp_safe() {
     for w in &mut p.work_packages {
         w.name = format!("<script>alert('{}')</script>", w.id);
     }
+    for r in &mut p.risks {
+        r.title = format!("<b>{}</b> & \"risk\"", r.id);
+    }
     let at = period(SYNTHETIC_PERIOD);
     let h = history(&p, at, &RagThresholds::default());
     let f = simulate(&p, at, &SimConfig::new(2_000, 1).expect("config")).expect("runs");
@@ -60,9 +63,10 @@ fn charts_are_accessible_escaped_and_csp_safe() {
         Some(&charts.s_curve),
         charts.histogram.as_ref(),
         charts.tornado.as_ref(),
+        charts.cost_tornado.as_ref(),
     ];
     let all: Vec<&Chart> = all.into_iter().flatten().collect();
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 4);
     for c in &all {
         check(c);
         assert!(c
@@ -74,13 +78,16 @@ fn charts_are_accessible_escaped_and_csp_safe() {
         tornado.contains("&lt;script&gt;alert(&#39;"),
         "work-package names escaped"
     );
+    let names = all[2].svg.clone() + &all[3].svg;
+    assert!(names.contains("Risk: &lt;b&gt;"), "risk titles labelled and escaped");
     assert!(all[0].svg.contains(r#"class="series pv""#) && all[0].svg.contains(r#"class="series forecast""#));
     assert!(all[1].svg.contains(r#"class="bar""#) && all[1].svg.contains(r#"class="cumulative""#));
     let ids: std::collections::HashSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids.len(), 3, "unique ids");
+    assert_eq!(ids.len(), 4, "unique ids");
     assert_eq!(all[0].table_rows.len(), h.len() + 2);
     assert_eq!(all[1].table_rows.len(), f.finish_histogram.bins.len());
-    assert_eq!(all[2].table_rows.len(), f.tornado.len());
+    assert_eq!(all[2].table_rows.len(), f.tornado.finish.len());
+    assert_eq!(all[3].table_rows.len(), f.tornado.cost.len());
 }
 
 #[test]
@@ -88,7 +95,7 @@ fn without_forecast_or_history_only_the_s_curve_remains() {
     let mut p = synthetic_project(20, 0, 1);
     p.snapshots.clear();
     let charts = build(&p, &[], None);
-    assert!(charts.histogram.is_none() && charts.tornado.is_none());
+    assert!(charts.histogram.is_none() && charts.tornado.is_none() && charts.cost_tornado.is_none());
     check(&charts.s_curve);
     assert!(charts.s_curve.svg.contains("No monthly snapshots yet"));
 }

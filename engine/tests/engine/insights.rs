@@ -172,6 +172,26 @@ fn a_dominant_driver_is_recommended() {
 }
 
 #[test]
+fn a_dominant_risk_is_named_as_a_risk() {
+    let mut p = healthy(6);
+    p.risks.push(risk(
+        "R-SUP",
+        0.6,
+        (1_000.0, 2_000.0, 3_000.0),
+        (30.0, 45.0, 80.0),
+        &["W2", "W3"],
+    ));
+    let found = run(&p, 0.0);
+    let hit = found
+        .iter()
+        .find(|i| i.rule == "dominant_schedule_driver")
+        .expect("driver insight");
+    assert_eq!(hit.title, "Risk R-SUP drives the finish date");
+    assert!(hit.content.contains("60% probability"), "{}", hit.content);
+    assert!(hit.recommended_actions[0].contains("R-SUP"));
+}
+
+#[test]
 fn rising_defects_and_falling_satisfaction_fire() {
     let mut p = healthy(6);
     let defects = [10, 13, 17, 22, 28, 35];
