@@ -123,49 +123,7 @@ impl Role {
 /// A lazily loaded section, rendered on the server: the island only swaps it in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionHtml {
-    pub section_id: String,
+    pub section_id: crate::domain::SectionId,
     pub version: u32,
     pub html: String,
-}
-
-/// A report status move: from, to, the role it needs, and the button's label.
-pub struct StatusMove {
-    pub from: &'static str,
-    pub to: &'static str,
-    pub needs: Role,
-    pub label: &'static str,
-}
-
-/// SPEC §1.2: draft → review → approved → distributed; a review can go back to draft.
-/// Approving and distributing fix what readers see, so they are for admins.
-pub const STATUS_MOVES: [StatusMove; 4] = [
-    StatusMove {
-        from: "draft",
-        to: "review",
-        needs: Role::Editor,
-        label: "Send for review",
-    },
-    StatusMove {
-        from: "review",
-        to: "draft",
-        needs: Role::Editor,
-        label: "Back to draft",
-    },
-    StatusMove {
-        from: "review",
-        to: "approved",
-        needs: Role::Admin,
-        label: "Approve",
-    },
-    StatusMove {
-        from: "approved",
-        to: "distributed",
-        needs: Role::Admin,
-        label: "Mark distributed",
-    },
-];
-
-/// The move from `from` to `to`, if the workflow has one.
-pub fn status_move(from: &str, to: &str) -> Option<&'static StatusMove> {
-    STATUS_MOVES.iter().find(|m| m.from == from && m.to == to)
 }

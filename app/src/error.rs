@@ -20,14 +20,16 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden: {0}")]
     Forbidden(String),
-    #[error("invalid {field}: {rule}")]
-    Invalid { field: String, rule: String },
+    /// Input that breaks rules, each named: `work_packages[3].duration.pessimistic: …`.
+    #[error("{}", describe(.0))]
+    Invalid(Vec<FieldRule>),
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("too many requests; try again in {0} s")]
     RateLimited(u64),
-    #[error("{0}")]
-    Unavailable(String),
+    /// Too busy right now (admission control); worth retrying after a while.
+    #[error("{reason}")]
+    Unavailable { reason: String, retry_after_secs: u64 },
     #[error("internal error")]
     Internal,
     #[error("request failed: {0}")]
@@ -53,11 +55,28 @@ pub struct ErrorBody {
     pub retry_after_secs: Option<u64>,
 }
 
+/// `invalid period: must be a month (and 2 more)`.
+fn describe(rules: &[FieldRule]) -> String {
+    match rules {
+        [] => "invalid input".to_owned(),
+        [one] => format!("invalid {}: {}", one.field, one.rule),
+        [first, rest @ ..] => format!("invalid {}: {} (and {} more)", first.field, first.rule, rest.len()),
+    }
+}
+
 impl AppError {
     pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        Self::Invalid {
+        Self::Invalid(vec![FieldRule {
             field: field.into(),
             rule: rule.into(),
+        }])
+    }
+
+    /// The first broken rule of an `Invalid`, for messages that name one field.
+    pub fn first_rule(&self) -> Option<&FieldRule> {
+        match self {
+            Self::Invalid(rules) => rules.first(),
+            _ => None,
         }
     }
 
@@ -71,10 +90,10 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
-            Self::Invalid { .. } => "validation_failed",
+            Self::Invalid(_) => "validation_failed",
             Self::Conflict(_) => "conflict",
             Self::RateLimited(_) => "rate_limited",
-            Self::Unavailable(_) => "unavailable",
+            Self::Unavailable { .. } => "unavailable",
             Self::Internal => "internal",
             Self::Transport(_) => "transport",
         }
@@ -85,14 +104,14 @@ impl AppError {
             error: self.code().to_owned(),
             message: self.to_string(),
             details: match self {
-                Self::Invalid { field, rule } => vec![FieldRule {
-                    field: field.clone(),
-                    rule: rule.clone(),
-                }],
+                Self::Invalid(rules) => rules.clone(),
                 _ => Vec::new(),
             },
             retry_after_secs: match self {
-                Self::RateLimited(s) => Some(*s),
+                Self::RateLimited(s)
+                | Self::Unavailable {
+                    retry_after_secs: s, ..
+                } => Some(*s),
                 _ => None,
             },
         }
@@ -138,21 +157,18 @@ fn strip<'a>(message: &'a str, prefix: &str) -> &'a str {
 
 impl From<ErrorBody> for AppError {
     fn from(b: ErrorBody) -> Self {
-        let first = b.details.into_iter().next();
         match b.error.as_str() {
             "not_found" => Self::NotFound(strip(&b.message, "not found: ").to_owned()),
             "unauthorized" => Self::Unauthorized,
             "forbidden" | "cross_site" => Self::Forbidden(strip(&b.message, "forbidden: ").to_owned()),
-            "validation_failed" | "too_large" => match first {
-                Some(f) => Self::Invalid {
-                    field: f.field,
-                    rule: f.rule,
-                },
-                None => Self::invalid("input", b.message),
-            },
+            "validation_failed" | "too_large" if !b.details.is_empty() => Self::Invalid(b.details),
+            "validation_failed" | "too_large" => Self::invalid("input", b.message),
             "conflict" => Self::Conflict(strip(&b.message, "conflict: ").to_owned()),
             "rate_limited" => Self::RateLimited(b.retry_after_secs.unwrap_or(1)),
-            "unavailable" => Self::Unavailable(b.message),
+            "unavailable" => Self::Unavailable {
+                reason: b.message,
+                retry_after_secs: b.retry_after_secs.unwrap_or(1),
+            },
             "transport" => Self::Transport(strip(&b.message, "request failed: ").to_owned()),
             _ => Self::Internal,
         }
@@ -211,7 +227,20 @@ mod tests {
             AppError::invalid("period", "must be a month"),
             AppError::Conflict("stale".into()),
             AppError::RateLimited(7),
-            AppError::Unavailable("busy".into()),
+            AppError::Unavailable {
+                reason: "busy".into(),
+                retry_after_secs: 3,
+            },
+            AppError::Invalid(vec![
+                FieldRule {
+                    field: "a".into(),
+                    rule: "x".into(),
+                },
+                FieldRule {
+                    field: "b".into(),
+                    rule: "y".into(),
+                },
+            ]),
             AppError::Internal,
         ] {
             let json = serde_json::to_string(&e).expect("serialises");

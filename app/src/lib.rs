@@ -10,9 +10,11 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod islands;
+pub mod policy;
 pub mod url;
 
 #[cfg(feature = "ssr")]

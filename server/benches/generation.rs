@@ -26,7 +26,7 @@ fn generation(c: &mut Criterion) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let state = rt
+    let (state, _) = rt
         .block_on(build_state(Config::from_vars(vars).expect("config")))
         .expect("state");
     let everest = server::demo::projects()
@@ -35,16 +35,16 @@ fn generation(c: &mut Criterion) {
         .find(|p| p.id.as_str() == "everest")
         .expect("everest");
     assert_eq!(everest.work_packages.len(), 200);
-    rt.block_on(state.services.import_project(&everest)).expect("import");
     let by = Principal {
         name: "bench".into(),
         role: Role::Editor,
         signed_in: true,
     };
+    rt.block_on(state.services.import_project(&by, &everest)).expect("import");
     let req = GenerateRequest {
-        project_id: "everest".into(),
-        period: "2026-10".into(),
-        template: "technical".into(),
+        project_id: everest.id.clone(),
+        period: engine::Period::parse("2026-10").expect("period"),
+        template: app::domain::Template::Technical,
         iterations: None,
     };
     c.bench_function("generate_report_cold_200wp", |b| {

@@ -143,7 +143,7 @@ async fn shutdown_signal() {
 async fn import(config: Config, file: PathBuf) -> Result<()> {
     let bytes =
         std::fs::read(&file).map_err(|e| Error::invalid("file", format!("cannot read {}: {e}", file.display())))?;
-    let state = build_state(config).await?;
+    let (state, _) = build_state(config).await?;
     let by = Principal {
         name: "cli".into(),
         role: Role::Admin,
@@ -158,8 +158,8 @@ async fn import(config: Config, file: PathBuf) -> Result<()> {
 }
 
 async fn token(config: Config, action: TokenAction) -> Result<()> {
-    let state = build_state(config).await?;
-    let store = &state.services.store;
+    let (_, store) = build_state(config).await?;
+    let store = &store;
     match action {
         TokenAction::Create { role, name } => {
             let (row, secret) = crate::auth::tokens::create(store, &name, role).await?;

@@ -59,7 +59,7 @@ pub struct CacheConfig {
 pub struct HttpConfig {
     /// `PMR_HTTP_HEADER_TIMEOUT_SECS` (15), `PMR_HTTP_WRITE_TIMEOUT_SECS` (30),
     /// `PMR_HTTP_MAX_CONNECTIONS` (12000), `PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT` (1000).
-    pub limits: crate::serve::Limits,
+    pub limits: crate::edge::serve::Limits,
     /// `PMR_HTTP_REQUEST_TIMEOUT_SECS` (30): a request (body included) that takes longer is
     /// answered 408 and its work cancelled.
     pub request_timeout: Duration,
@@ -188,7 +188,7 @@ fn http(v: &Reader) -> Result<HttpConfig, ConfigError> {
         Ok(Duration::from_secs(v.positive::<u64>(name, default)?))
     };
     Ok(HttpConfig {
-        limits: crate::serve::Limits {
+        limits: crate::edge::serve::Limits {
             header_read_timeout: secs("PMR_HTTP_HEADER_TIMEOUT_SECS", "15")?,
             write_timeout: secs("PMR_HTTP_WRITE_TIMEOUT_SECS", "30")?,
             max_connections: v.positive("PMR_HTTP_MAX_CONNECTIONS", "12000")?,

@@ -1,6 +1,9 @@
-//! The server's error type and its one mapping to HTTP: a status per variant and a JSON
-//! body `{"error": code, "message": …, "details": [{"field", "rule"}]}`. Server faults get a
-//! generic message (the cause is logged once, here); client faults say what to fix.
+//! The server's error type and its one mapping to HTTP: a status per variant and the
+//! shared JSON body `{"error": code, "message": …, "details": [{"field", "rule"}]}`. Server
+//! faults get a generic message and are logged once, here, with their cause chain; client
+//! faults say what to fix.
+
+use std::fmt;
 
 use app::error::{AppError, ErrorBody, FieldRule};
 use axum::http::{header, StatusCode};
@@ -9,6 +12,9 @@ use axum::Json;
 use engine::{EngineError, FieldError, ValidationErrors};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The cause of a server fault, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -31,13 +37,38 @@ pub enum Error {
     Busy { reason: String, retry_after_secs: u64 },
     #[error("store: {0}")]
     Store(#[from] sqlx::Error),
-    #[error("internal: {0}")]
-    Internal(String),
+    /// A server fault: what was being done, and why it failed.
+    #[error("{context}{}", Suffix(.cause))]
+    Internal {
+        context: String,
+        #[source]
+        cause: Option<Cause>,
+    },
+}
+
+/// `: cause` after an internal error's context, when it has a cause.
+struct Suffix<'a>(&'a Option<Cause>);
+
+impl fmt::Display for Suffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(c) => write!(f, ": {c}"),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Error {
     pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
         Self::Invalid(ValidationErrors::single(field, rule))
+    }
+
+    /// A server fault with no underlying error (a broken invariant).
+    pub fn internal(context: impl Into<String>) -> Self {
+        Self::Internal {
+            context: context.into(),
+            cause: None,
+        }
     }
 
     pub fn status_code(&self) -> StatusCode {
@@ -50,7 +81,7 @@ impl Error {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(_) | Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -64,8 +95,28 @@ impl Error {
             Self::RateLimited { .. } => "rate_limited",
             Self::TooLarge { .. } => "too_large",
             Self::Busy { .. } => "unavailable",
-            Self::Store(_) | Self::Internal(_) => "internal",
+            Self::Store(_) | Self::Internal { .. } => "internal",
         }
+    }
+
+    /// Whether this is the server's fault (logged once, answered generically).
+    pub fn is_fault(&self) -> bool {
+        matches!(self, Self::Store(_) | Self::Internal { .. })
+    }
+}
+
+/// `.context("loading project")` on any fallible result: the failure becomes an internal
+/// error that keeps its cause.
+pub trait Context<T> {
+    fn context(self, context: impl Into<String>) -> Result<T>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for std::result::Result<T, E> {
+    fn context(self, context: impl Into<String>) -> Result<T> {
+        self.map_err(|e| Error::Internal {
+            context: context.into(),
+            cause: Some(Box::new(e)),
+        })
     }
 }
 
@@ -85,7 +136,7 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status_code();
         let (message, details) = match &self {
-            Self::Store(_) | Self::Internal(_) => {
+            e if e.is_fault() => {
                 tracing::error!(error = %self, "request failed");
                 ("internal error".to_owned(), Vec::new())
             }
@@ -99,13 +150,7 @@ impl IntoResponse for Error {
         let body = ErrorBody {
             error: self.code().to_owned(),
             message,
-            details: details
-                .into_iter()
-                .map(|f| FieldRule {
-                    field: f.field,
-                    rule: f.rule,
-                })
-                .collect(),
+            details: details.into_iter().map(rule).collect(),
             retry_after_secs: retry_after,
         };
         let mut res = (status, Json(body)).into_response();
@@ -118,33 +163,33 @@ impl IntoResponse for Error {
     }
 }
 
-/// What the UI sees of a server error.
+fn rule(f: FieldError) -> FieldRule {
+    FieldRule {
+        field: f.field,
+        rule: f.rule,
+    }
+}
+
+/// What the UI and the other service callers see of a server error. Faults are logged
+/// here, once, with their cause.
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
         match e {
             Error::NotFound(what) => AppError::NotFound(what),
-            Error::Invalid(v) => {
-                let first =
-                    v.0.first()
-                        .cloned()
-                        .unwrap_or_else(|| FieldError::new("input", "is invalid"));
-                let rule = if v.0.len() > 1 {
-                    format!("{} (and {} more)", first.rule, v.0.len() - 1)
-                } else {
-                    first.rule
-                };
-                AppError::Invalid {
-                    field: first.field,
-                    rule,
-                }
-            }
+            Error::Invalid(v) => AppError::Invalid(v.0.into_iter().map(rule).collect()),
             Error::Unauthorized => AppError::Unauthorized,
             Error::Forbidden(why) => AppError::Forbidden(why),
             Error::Conflict(why) => AppError::Conflict(why),
             Error::RateLimited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
             Error::TooLarge { .. } => AppError::invalid("body", e.to_string()),
-            Error::Busy { reason, .. } => AppError::Unavailable(reason),
-            Error::Store(_) | Error::Internal(_) => {
+            Error::Busy {
+                reason,
+                retry_after_secs,
+            } => AppError::Unavailable {
+                reason,
+                retry_after_secs,
+            },
+            Error::Store(_) | Error::Internal { .. } => {
                 tracing::error!(error = %e, "request failed");
                 AppError::Internal
             }
@@ -152,22 +197,58 @@ impl From<Error> for AppError {
     }
 }
 
-/// And back: an `AppError` raised by shared code, answered over the JSON API.
+/// And back, for edges that answer an `AppError` over HTTP. An `AppError::Internal` was
+/// already logged where it arose, so it is not logged again.
 impl From<AppError> for Error {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound(w) => Error::NotFound(w),
             AppError::Unauthorized => Error::Unauthorized,
             AppError::Forbidden(w) => Error::Forbidden(w),
-            AppError::Invalid { field, rule } => Error::invalid(field, rule),
+            AppError::Invalid(rules) => Error::Invalid(ValidationErrors(
+                rules.into_iter().map(|r| FieldError::new(r.field, r.rule)).collect(),
+            )),
             AppError::Conflict(w) => Error::Conflict(w),
             AppError::RateLimited(s) => Error::RateLimited { retry_after_secs: s },
-            AppError::Unavailable(w) => Error::Busy {
-                reason: w,
-                retry_after_secs: 1,
+            AppError::Unavailable {
+                reason,
+                retry_after_secs,
+            } => Error::Busy {
+                reason,
+                retry_after_secs,
             },
-            AppError::Transport(w) => Error::Internal(w),
-            AppError::Internal => Error::Internal("internal error".into()),
+            AppError::Transport(w) => Error::internal(w),
+            AppError::Internal => Error::internal("internal error"),
         }
+    }
+}
+
+/// An `AppError` answered over HTTP with the shared body (faults were logged already).
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = self.0.body();
+        let retry = body.retry_after_secs;
+        let mut res = (status, Json(body)).into_response();
+        if let Some(secs) = retry {
+            if let Ok(v) = secs.to_string().parse() {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
     }
 }

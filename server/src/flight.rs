@@ -32,7 +32,7 @@ impl SharedError {
                 reason: reason.clone(),
                 retry_after_secs: *retry_after_secs,
             },
-            other => Error::Internal(other.to_string()),
+            other => Error::internal(other.to_string()),
         }
     }
 }

@@ -1,23 +1,20 @@
-//! The PMR server: configuration, store, cache, report pipeline, monitor integration,
-//! auth, the JSON and performance APIs, Leptos SSR, and the CLI. `main.rs` only calls
-//! [`cli::run`].
+//! The PMR server, in layers: the edge (`edge`: HTTP router, middleware, the guard that
+//! asks the policy, the JSON API, Leptos SSR; `auth`: who is asking), the services
+//! (`services`: every operation, one write path), and below them the store, the cache, the
+//! pipeline over the pure engine, and the event bus. `main.rs` only calls [`cli::run`].
 
 pub mod admission;
-pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod edge;
 pub mod error;
+pub mod events;
 mod flight;
-mod fn_errors;
-mod http_metrics;
 pub mod markdown;
 pub mod pipeline;
-mod request_guard;
-mod security;
-pub mod serve;
 pub mod services;
 pub mod startup;
 pub mod state;

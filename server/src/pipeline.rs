@@ -9,7 +9,7 @@ use std::time::Instant;
 use engine::charts::Charts;
 use engine::insights::{Insight, InsightConfig};
 use engine::metrics::Metrics;
-use engine::montecarlo::{Forecast, SimConfig};
+use engine::montecarlo::{Execution, Forecast, ForecastComparison, SimConfig};
 use engine::summary::ExecutiveSummary;
 use engine::{Period, Project};
 use monitor::Monitor;
@@ -17,7 +17,7 @@ use tracing::Instrument;
 
 use crate::admission::{Admission, Cancel};
 use crate::config::ReportConfig;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 
 /// Operation names of SPEC §2.
 pub mod op {
@@ -25,6 +25,8 @@ pub mod op {
     pub const METRICS: &str = "metrics_collection";
     pub const MONTE_CARLO: &str = "monte_carlo_analysis";
     pub const INSIGHTS: &str = "ai_insight_generation";
+    /// The performance-adjusted run beside the forecast, when the two forecasts disagree.
+    pub const COMPARISON: &str = "forecast_comparison";
 }
 
 /// Everything one report's sections are made from.
@@ -34,6 +36,8 @@ pub struct Computed {
     /// Current-period metrics, with the forecast dimension filled in.
     pub metrics: Metrics,
     pub forecast: Forecast,
+    /// When earned schedule and the forecast disagree: why, and the adjusted forecast.
+    pub comparison: Option<ForecastComparison>,
     pub insights: Vec<Insight>,
     pub summary: ExecutiveSummary,
     pub charts: Charts,
@@ -80,13 +84,13 @@ impl Pipeline {
         let guard = cancel.on_drop();
         let out = tokio::task::spawn_blocking(move || {
             if cancel.is_cancelled() {
-                return Err(Error::Internal(format!("{operation} cancelled: nobody waits for it")));
+                return Err(Error::internal(format!("{operation} cancelled: nobody waits for it")));
             }
             work(&config, &cancel)
         })
         .instrument(span)
         .await
-        .map_err(|e| Error::Internal(format!("{operation} did not finish: {e}")))?;
+        .context(format!("{operation} did not finish"))?;
         guard.disarm();
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         self.monitor.record_timing(operation, ms);
@@ -132,6 +136,45 @@ impl Pipeline {
         .await
     }
 
+    /// The forecast and, when earned schedule (performance to date) and the forecast
+    /// (estimates of remaining work) disagree, the comparison with a performance-adjusted
+    /// run — one admitted slot for both.
+    pub async fn forecast_and_compare(
+        &self,
+        project: Arc<Project>,
+        period: Period,
+        history: Vec<Metrics>,
+        iterations: u64,
+        seed: u64,
+    ) -> Result<(Forecast, Option<ForecastComparison>)> {
+        let _slot = self.admission.admit().await?;
+        let forecast = self
+            .forecast_admitted(project.clone(), period, iterations, seed)
+            .await?;
+        let comparison = self.compare(project, period, history, forecast.clone()).await?;
+        Ok((forecast, comparison))
+    }
+
+    async fn compare(
+        &self,
+        project: Arc<Project>,
+        period: Period,
+        history: Vec<Metrics>,
+        forecast: Forecast,
+    ) -> Result<Option<ForecastComparison>> {
+        self.stage(op::COMPARISON, move |c, _| {
+            let metrics = current_with_forecast(&history, Some(&forecast), c)?;
+            Ok(engine::montecarlo::compare(
+                &project,
+                period,
+                &metrics,
+                &forecast,
+                Execution::Auto,
+            )?)
+        })
+        .await
+    }
+
     pub async fn insights(
         &self,
         project: Arc<Project>,
@@ -163,6 +206,9 @@ impl Pipeline {
             let forecast = self
                 .forecast_admitted(project.clone(), period, iterations, seed)
                 .await?;
+            let comparison = self
+                .compare(project.clone(), period, history.clone(), forecast.clone())
+                .await?;
             let insights = self
                 .insights(project.clone(), history.clone(), Some(forecast.clone()))
                 .await?;
@@ -182,6 +228,7 @@ impl Pipeline {
                 history,
                 metrics,
                 forecast,
+                comparison,
                 insights,
                 summary,
                 charts,
@@ -201,7 +248,7 @@ pub fn current_with_forecast(history: &[Metrics], forecast: Option<&Forecast>, c
     let current = history
         .last()
         .cloned()
-        .ok_or_else(|| Error::Internal("metrics history is empty".into()))?;
+        .ok_or_else(|| Error::internal("metrics history is empty"))?;
     Ok(match forecast {
         Some(f) => current.with_forecast(f.p_finish_by_baseline, &c.rag),
         None => current,

@@ -1,34 +1,54 @@
-//! The one cheap, cloneable application state; handlers take what they use via `FromRef`.
+//! The one cheap, cloneable application state; handlers and middleware take only the part
+//! they use (`State<PmrServices>`, `State<Auth>`, …) via `FromRef`.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use monitor::Monitor;
 
-use crate::auth::RateLimiter;
+use crate::auth::Auth;
 use crate::config::Config;
 use crate::services::PmrServices;
 
 #[derive(Clone)]
 pub struct AppState {
-    /// Where the site's assets are and what the bundle is called (for Leptos).
-    pub leptos: LeptosOptions,
-    /// Store, cache and pipeline, behind the operations the UI and API share.
+    /// The operations every entry point shares: reads, the one write path, the dashboard.
     pub services: PmrServices,
-    /// Timings, alerts and the Prometheus registry.
-    pub monitor: Arc<Monitor>,
+    /// Tokens, sessions and sign-in.
+    pub auth: Auth,
     /// The parsed configuration.
     pub config: Arc<Config>,
-    /// Sign-in attempts per client address.
-    pub sign_in_limit: Arc<RateLimiter>,
-    /// When this process started serving.
-    pub started: Instant,
+    /// Where the site's assets are and what the bundle is called (for Leptos).
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for PmrServices {
+    fn from_ref(s: &AppState) -> Self {
+        s.services.clone()
+    }
+}
+
+impl FromRef<AppState> for Auth {
+    fn from_ref(s: &AppState) -> Self {
+        s.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Config> {
+    fn from_ref(s: &AppState) -> Self {
+        s.config.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(s: &AppState) -> Self {
         s.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Monitor> {
+    fn from_ref(s: &AppState) -> Self {
+        s.services.monitor().clone()
     }
 }

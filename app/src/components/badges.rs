@@ -3,6 +3,7 @@
 use engine::metrics::Rag;
 use leptos::prelude::*;
 
+use crate::domain::ReportStatus;
 use crate::dto::Priority;
 
 #[component]
@@ -25,9 +26,9 @@ pub fn rag_class(rag: Rag) -> &'static str {
 }
 
 #[component]
-pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
+pub fn StatusBadge(status: ReportStatus) -> impl IntoView {
     let class = format!("badge status status-{status}");
-    view! { <span class=class>{status}</span> }
+    view! { <span class=class>{status.as_str()}</span> }
 }
 
 #[component]

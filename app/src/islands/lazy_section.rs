@@ -9,6 +9,7 @@
 
 use leptos::{html, prelude::*};
 
+use crate::domain::{ReportId, SectionId};
 use crate::dto::{Priority, SectionHtml};
 use crate::error::AppError;
 
@@ -22,13 +23,16 @@ pub async fn report_section(
     version: Option<u32>,
 ) -> Result<SectionHtml, AppError> {
     use self::ssr::*;
-    lazy_section_html(&report_id, &section_id, version)
+    let report = arg("report_id", &report_id, ReportId::parse).map_err(AppError::respond)?;
+    let section = arg("section_id", &section_id, SectionId::parse).map_err(AppError::respond)?;
+    lazy_section_html(&report, &section, version)
         .await
         .map_err(AppError::respond)
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    pub use crate::domain::arg;
     pub use crate::sections::lazy_section_html;
 }
 
@@ -42,8 +46,8 @@ enum State {
 
 #[island]
 pub fn LazySection(
-    report_id: String,
-    section_id: String,
+    report_id: ReportId,
+    section_id: SectionId,
     version: u32,
     title: String,
     priority: Priority,
@@ -64,7 +68,7 @@ pub fn LazySection(
             state.set(State::Loading);
             let (report_id, section_id) = (report_id.clone(), section_id.clone());
             leptos::task::spawn_local(async move {
-                match report_section(report_id, section_id, Some(version)).await {
+                match report_section(report_id.to_string(), section_id.to_string(), Some(version)).await {
                     Ok(section) => {
                         state.set(State::Loaded(section.html));
                         super::progress::mark_loaded();

@@ -8,15 +8,15 @@ use leptos_meta::Title;
 
 use super::awaited;
 use crate::components::{format, Layout};
-use crate::dto::Role;
 use crate::error::AppError;
 use crate::islands::LiveRegion;
+use crate::policy::Action;
 use crate::services::{PerformanceView, RequestCtx};
 
 /// Admin: switch recording on or off (plain form post), then back to the dashboard.
 #[server(prefix = "/api/fn", endpoint = "set_monitoring")]
 pub async fn set_monitoring(enabled: bool) -> Result<(), AppError> {
-    let ctx = RequestCtx::with_role(Role::Admin).map_err(AppError::respond)?;
+    let ctx = RequestCtx::current().map_err(AppError::respond)?;
     ctx.services
         .set_monitoring(&ctx.principal, enabled)
         .await
@@ -28,7 +28,7 @@ pub async fn set_monitoring(enabled: bool) -> Result<(), AppError> {
 /// Admin: drop monitor data older than `hours` (0 clears everything).
 #[server(prefix = "/api/fn", endpoint = "clear_monitor_data")]
 pub async fn clear_monitor_data(hours: u32) -> Result<(), AppError> {
-    let ctx = RequestCtx::with_role(Role::Admin).map_err(AppError::respond)?;
+    let ctx = RequestCtx::current().map_err(AppError::respond)?;
     ctx.services
         .clear_monitor_data(&ctx.principal, hours)
         .await
@@ -39,7 +39,7 @@ pub async fn clear_monitor_data(hours: u32) -> Result<(), AppError> {
 
 /// The dashboard body as HTML, for the live region's refresh.
 pub async fn dashboard_html() -> Result<String, AppError> {
-    let ctx = RequestCtx::with_role(Role::Viewer)?;
+    let ctx = RequestCtx::current()?;
     let view = ctx.services.performance().await?;
     Ok(Owner::new().with(|| view! { <Dashboard view /> }.to_html()))
 }
@@ -55,7 +55,7 @@ pub fn PerformancePage() -> impl IntoView {
             </header>
             {awaited(|ctx| async move {
                 let view = ctx.services.performance().await?;
-                let admin = ctx.principal.can(Role::Admin);
+                let admin = ctx.principal.may(Action::SwitchMonitor);
                 Ok(view! {
                     {admin.then(|| view! { <AdminControls enabled=view.enabled /> })}
                     <LiveRegion every_ms=3000>

@@ -62,7 +62,7 @@ fn PortfolioRowView(row: PortfolioRow) -> impl IntoView {
         None => view! { <span class="muted">"none yet"</span> }.into_any(),
     };
     view! {
-        <tr data-project=row.id.clone()>
+        <tr data-project=row.id.to_string()>
             <th scope="row">
                 <a href=href>{row.name}</a>
                 <span class="code">{row.code}</span>

@@ -7,15 +7,20 @@ use leptos_meta::Title;
 
 use super::{awaited, param, query};
 use crate::components::{format, Breadcrumbs, Layout, StatusBadge};
-use crate::dto::Role;
+use crate::domain::{arg, Template};
 use crate::error::AppError;
+use crate::policy::Action;
 use crate::services::{GenerateRequest, ProjectView, RequestCtx};
+use engine::{Period, ProjectId};
 
 /// Generates a report from the project page's form and redirects to it; on failure,
 /// redirects back with the error shown above the form (this works without JavaScript).
 #[server(prefix = "/api/fn", endpoint = "generate_report")]
 pub async fn generate_report(project_id: String, period: String, template: String) -> Result<(), AppError> {
-    let ctx = RequestCtx::with_role(Role::Editor).map_err(AppError::respond)?;
+    let ctx = RequestCtx::current().map_err(AppError::respond)?;
+    let project_id = arg("project_id", &project_id, ProjectId::parse).map_err(AppError::respond)?;
+    let period = arg("period", &period, Period::parse).map_err(AppError::respond)?;
+    let template = arg("template", &template, Template::parse).map_err(AppError::respond)?;
     let req = GenerateRequest {
         project_id: project_id.clone(),
         period,
@@ -28,13 +33,9 @@ pub async fn generate_report(project_id: String, period: String, template: Strin
             Ok(())
         }
         Err(e) => {
-            let back = format!(
-                "/projects/{}?error={}",
-                crate::url::escape(&project_id),
-                crate::url::escape(&e.to_string())
-            );
+            let back = format!("/projects/{project_id}?error={}", crate::url::escape(&e.to_string()));
             leptos_axum::redirect(&back);
-            Err(e)
+            Err(e.respond())
         }
     }
 }
@@ -46,8 +47,9 @@ pub fn ProjectPage() -> impl IntoView {
     view! {
         <Layout>
             {awaited(move |ctx| async move {
+                let id = ProjectId::parse(&id).map_err(|_| AppError::NotFound(format!("project {id:?}")))?;
                 let project = ctx.services.project(&id).await?;
-                let can_generate = ctx.principal.can(Role::Editor);
+                let can_generate = ctx.principal.may(Action::GenerateReport);
                 Ok(view! { <ProjectView project can_generate error /> }.into_any())
             })}
         </Layout>
@@ -87,11 +89,11 @@ fn ProjectView(project: ProjectView, can_generate: bool, error: Option<String>) 
 }
 
 #[component]
-fn GenerateForm(project_id: String, periods: Vec<engine::Period>) -> impl IntoView {
+fn GenerateForm(project_id: ProjectId, periods: Vec<Period>) -> impl IntoView {
     view! {
         <form class="panel generate-form" method="post" action=GenerateReport::PATH>
             <h2>"Generate a report"</h2>
-            <input type="hidden" name="project_id" value=project_id />
+            <input type="hidden" name="project_id" value=project_id.to_string() />
             <label>
                 "Period"
                 <select name="period" required>
@@ -104,9 +106,10 @@ fn GenerateForm(project_id: String, periods: Vec<engine::Period>) -> impl IntoVi
             <label>
                 "Template"
                 <select name="template">
-                    <option value="executive">"Executive"</option>
-                    <option value="financial">"Financial"</option>
-                    <option value="technical">"Technical"</option>
+                    {Template::ALL
+                        .into_iter()
+                        .map(|t| view! { <option value=t.as_str()>{t.label()}</option> })
+                        .collect_view()}
                 </select>
             </label>
             <button type="submit" class="button primary">"Generate report"</button>
@@ -140,7 +143,7 @@ fn ReportsTable(reports: Vec<crate::services::ReportListItem>) -> impl IntoView 
                                 <tr>
                                     <td>{r.period.to_string()}</td>
                                     <td><a href=format!("/reports/{}", r.id)>{r.title}</a></td>
-                                    <td>{r.template}</td>
+                                    <td>{r.template.label()}</td>
                                     <td><StatusBadge status=r.status /></td>
                                     <td class="num">{r.version}</td>
                                     <td>{r.created_at}</td>

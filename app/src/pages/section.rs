@@ -8,8 +8,10 @@ use leptos_meta::Title;
 
 use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout};
-use crate::dto::{Role, SectionKind};
+use crate::domain::{arg, ReportId, SectionId};
+use crate::dto::SectionKind;
 use crate::error::AppError;
+use crate::policy::Action;
 use crate::sections::body_class;
 use crate::services::{RequestCtx, SectionView};
 use crate::url::escape as url_escape;
@@ -24,12 +26,10 @@ pub async fn edit_section(
     base_version: u32,
     content: String,
 ) -> Result<(), AppError> {
-    let ctx = RequestCtx::with_role(Role::Editor).map_err(AppError::respond)?;
-    let page = format!(
-        "/reports/{}/sections/{}",
-        url_escape(&report_id),
-        url_escape(&section_id)
-    );
+    let ctx = RequestCtx::current().map_err(AppError::respond)?;
+    let report_id = arg("report_id", &report_id, ReportId::parse).map_err(AppError::respond)?;
+    let section_id = arg("section_id", &section_id, SectionId::parse).map_err(AppError::respond)?;
+    let page = format!("/reports/{report_id}/sections/{section_id}");
     let result = ctx
         .services
         .edit_section(&ctx.principal, &report_id, &section_id, base_version, content)
@@ -41,7 +41,7 @@ pub async fn edit_section(
         }
         Err(e) => {
             leptos_axum::redirect(&format!("{page}?error={}", url_escape(&e.to_string())));
-            Err(e)
+            Err(e.respond())
         }
     }
 }
@@ -53,8 +53,13 @@ pub fn SectionPage() -> impl IntoView {
     view! {
         <Layout>
             {awaited(move |ctx| async move {
-                let view = ctx.services.section(&id, &section).await?;
-                let can_edit = ctx.principal.can(Role::Editor) && view.section.kind == SectionKind::Custom;
+                let not_found = || AppError::NotFound(format!("section {section:?} of report {id:?}"));
+                let report = ReportId::parse(&id).map_err(|_| not_found())?;
+                let section_id = SectionId::parse(&section).map_err(|_| not_found())?;
+                let view = ctx.services.section(&report, &section_id).await?;
+                let can_edit = view.section.kind == SectionKind::Custom
+                    && !view.outline.status.is_frozen()
+                    && ctx.principal.may(Action::EditSection);
                 Ok(view! { <SectionBody view can_edit error /> }.into_any())
             })}
         </Layout>
@@ -88,8 +93,8 @@ fn SectionBody(view: SectionView, can_edit: bool, error: Option<String>) -> impl
                 view! {
                     <form class="panel edit-form" method="post" action=EditSection::PATH>
                         <h2>"Edit this section"</h2>
-                        <input type="hidden" name="report_id" value=outline.id.clone() />
-                        <input type="hidden" name="section_id" value=section.id.clone() />
+                        <input type="hidden" name="report_id" value=outline.id.to_string() />
+                        <input type="hidden" name="section_id" value=section.id.to_string() />
                         <input type="hidden" name="base_version" value=section.version.to_string() />
                         <label for="content">"Markdown"</label>
                         <textarea id="content" name="content" rows="14">{markdown.unwrap_or_default()}</textarea>

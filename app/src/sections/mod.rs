@@ -11,7 +11,8 @@ mod summary;
 
 use leptos::prelude::*;
 
-use crate::dto::{Role, SectionHtml};
+use crate::domain::{ReportId, SectionId};
+use crate::dto::SectionHtml;
 use crate::error::AppError;
 use crate::services::{ReportOutline, RequestCtx, SectionContent, SectionOutline};
 
@@ -46,10 +47,10 @@ pub fn section_to_html(outline: &ReportOutline, content: &SectionContent) -> Str
 
 /// The body of the `report_section` server function.
 pub async fn lazy_section_html(
-    report_id: &str,
-    section_id: &str,
+    report_id: &ReportId,
+    section_id: &SectionId,
     version: Option<u32>,
 ) -> Result<SectionHtml, AppError> {
-    let ctx = RequestCtx::with_role(Role::Viewer)?;
+    let ctx = RequestCtx::current()?;
     ctx.services.section_html(report_id, section_id, version).await
 }

@@ -105,6 +105,9 @@ pub enum CostSource {
     SnapshotAc,
     /// No snapshot yet: the work packages' booked actuals.
     WorkPackageActuals,
+    /// Not recorded: a forecast stored before the cost base was part of it (reports
+    /// approved then). The engine never produces this.
+    Unrecorded,
 }
 
 /// The forecast's cost to date and how it reconciles with the work packages' actuals.

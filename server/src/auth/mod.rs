@@ -1,17 +1,24 @@
-//! Who is asking, and may they? API tokens (hashed at rest), browser sessions opened with
-//! a token, the principal attached to each request, the gate that turns "nobody" into a
-//! 401 or a redirect to sign-in, the cross-site check on state-changing requests, and rate
-//! limits.
+//! Who is asking: API tokens (hashed at rest), browser sessions opened with a token, the
+//! principal attached to each request, the cross-site check on state-changing requests,
+//! and the rate limits of sign-in. What a principal may do is not decided here but by the
+//! policy (`app::policy`), asked by the edge's guard.
 
 mod csrf;
-mod gate;
 mod principal;
 mod rate_limit;
+mod service;
 mod session;
 pub mod tokens;
 
 pub use csrf::refuse_cross_site;
-pub use gate::{is_public_asset, require_principal};
 pub use principal::attach_principal;
 pub use rate_limit::RateLimiter;
+pub use service::Auth;
 pub use session::{sign_in, sign_out, SESSION_COOKIE};
+
+/// Static files: the same for everyone, so nobody's session is looked up for them.
+/// Paths reaching here are normalised (see `edge::request_guard`), so a prefix means what
+/// it says.
+pub fn is_public_asset(path: &str) -> bool {
+    matches!(path, "/favicon.svg" | "/robots.txt") || path.starts_with("/pkg/")
+}

@@ -1,64 +1,49 @@
 //! Attaches the [`Principal`] of each request: from `Authorization: Bearer …`, else from
 //! the session cookie, else — when configured — an anonymous viewer. A bearer token that
-//! does not verify is refused at once (401), without saying why.
+//! does not verify is refused at once (401), without saying why. Static files skip all of
+//! it: they are the same for everyone.
 
-use app::dto::Role;
-use app::services::Principal;
+use app::policy::Principal;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::session::SESSION_COOKIE;
-use super::tokens;
+use super::Auth;
 use crate::error::{Error, Result};
-use crate::state::AppState;
 
-pub async fn attach_principal(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn attach_principal(State(auth): State<Auth>, mut req: Request, next: Next) -> Response {
     if super::is_public_asset(req.uri().path()) {
         return next.run(req).await;
     }
-    match resolve(&state, req.headers()).await {
+    match resolve(&auth, req.headers()).await {
         Ok(Some(p)) => {
             req.extensions_mut().insert(p);
         }
-        Ok(None) if state.config.auth.allow_anonymous => {
-            req.extensions_mut().insert(Principal {
-                name: "anonymous".into(),
-                role: Role::Viewer,
-                signed_in: false,
-            });
+        Ok(None) => {
+            if let Some(p) = auth.anonymous() {
+                req.extensions_mut().insert(p);
+            }
         }
-        Ok(None) => {}
         Err(e) => return e.into_response(),
     }
     next.run(req).await
 }
 
-async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>> {
+async fn resolve(auth: &Auth, headers: &HeaderMap) -> Result<Option<Principal>> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| Error::Unauthorized)?;
         let presented = value
             .strip_prefix("Bearer ")
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or(Error::Unauthorized)?;
-        let token = tokens::verify(&state.services.store, presented).await?;
-        return Ok(Some(Principal {
-            name: token.name,
-            role: token.role,
-            signed_in: true,
-        }));
+        return auth.bearer(presented).await.map(Some);
     }
-    if let Some(id) = cookie(headers, SESSION_COOKIE) {
-        if let Some(session) = state.services.store.session(&tokens::sha256_hex(id)).await? {
-            return Ok(Some(Principal {
-                name: session.token.name,
-                role: session.token.role,
-                signed_in: true,
-            }));
-        }
+    match cookie(headers, SESSION_COOKIE) {
+        Some(id) => auth.session(id).await,
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 /// A cookie's value from the request's `Cookie` headers.

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::principal::cookie;
 use super::tokens;
-use crate::error::{Error, Result};
-use crate::state::AppState;
+use super::Auth;
+use crate::error::{Context, Error, Result};
 
 pub const SESSION_COOKIE: &str = "pmr_session";
 
@@ -47,7 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 pub async fn sign_in(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     ClientAddr(peer): ClientAddr,
     form: std::result::Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -56,7 +56,7 @@ pub async fn sign_in(
         Err(e) => return Error::invalid("body", e.body_text()).into_response(),
     };
     let client = peer.map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    match open_session(&state, &client, &form.token).await {
+    match open_session(&auth, &client, &form.token).await {
         Ok(cookie) => {
             let mut res = see_other(safe_next(&form.next));
             if let Ok(v) = cookie.parse() {
@@ -79,25 +79,23 @@ pub async fn sign_in(
 /// token id tried, and only failures: a valid token always signs in, however many wrong
 /// guesses others made (behind a proxy everybody shares one address), while someone
 /// guessing at one token from one address is answered 429 once past the limit.
-async fn open_session(state: &AppState, client: &str, presented: &str) -> Result<String> {
+async fn open_session(auth: &Auth, client: &str, presented: &str) -> Result<String> {
     let key = format!(
         "{client} {}",
         tokens::claimed_id(presented).unwrap_or_else(|| "?".into())
     );
-    let token = match tokens::verify(&state.services.store, presented).await {
+    let token = match tokens::verify(auth.store(), presented).await {
         Ok(t) => t,
         Err(Error::Unauthorized) => {
-            state.sign_in_limit.check(&key)?;
+            auth.sign_in_failures().check(&key)?;
             return Err(Error::Unauthorized);
         }
         Err(e) => return Err(e),
     };
     let id = tokens::random_hex()?;
-    let ttl = state.config.auth.session_ttl;
-    let expires = chrono::Utc::now() + chrono::Duration::from_std(ttl).map_err(|e| Error::Internal(e.to_string()))?;
-    state
-        .services
-        .store
+    let ttl = auth.config().session_ttl;
+    let expires = chrono::Utc::now() + chrono::Duration::from_std(ttl).context("session lifetime")?;
+    auth.store()
         .create_session(
             &tokens::sha256_hex(&id),
             token.id,
@@ -105,7 +103,7 @@ async fn open_session(state: &AppState, client: &str, presented: &str) -> Result
         )
         .await?;
     tracing::info!(token.id = token.id, token.name = %token.name, "signed in");
-    Ok(session_cookie(&id, ttl.as_secs(), state.config.auth.behind_tls))
+    Ok(session_cookie(&id, ttl.as_secs(), auth.config().behind_tls))
 }
 
 fn session_cookie(value: &str, max_age: u64, secure: bool) -> String {
@@ -113,14 +111,14 @@ fn session_cookie(value: &str, max_age: u64, secure: bool) -> String {
     format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn sign_out(State(auth): State<Auth>, headers: HeaderMap) -> Response {
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = state.services.store.delete_session(&tokens::sha256_hex(id)).await {
+        if let Err(e) = auth.store().delete_session(&tokens::sha256_hex(id)).await {
             return e.into_response();
         }
     }
     let mut res = see_other("/sign-in");
-    if let Ok(v) = session_cookie("", 0, state.config.auth.behind_tls).parse() {
+    if let Ok(v) = session_cookie("", 0, auth.config().behind_tls).parse() {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res

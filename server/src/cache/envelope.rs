@@ -1,5 +1,7 @@
-//! What is stored under a key: the JSON value wrapped with its expiry, its TTL and how long
-//! it took to compute, so a reader can decide to refresh it before it expires. A reader
+//! What is stored under a key: the JSON value wrapped with the cache format it was written
+//! in, its expiry, its TTL and how long it took to compute, so a reader can decide to
+//! refresh it before it expires. A value written in another format (by an older or newer
+//! deploy) is a miss, never read as the wrong shape. A reader
 //! refreshes (in the background, serving the current value) when either
 //! - the value is in the last tenth of its TTL (a soft TTL: a key read at least once in
 //!   that window never expires under its readers), or
@@ -14,6 +16,8 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 #[serde(bound = "V: DeserializeOwned")]
 pub struct Envelope<V> {
+    /// The cache format ([`FORMAT`]) the value was written in.
+    pub f: u32,
     /// Expiry, unix ms.
     pub x: u64,
     /// Time to live it was stored with, ms.
@@ -23,15 +27,19 @@ pub struct Envelope<V> {
     pub v: V,
 }
 
+/// The shape of cached values. Bump it whenever a cached type changes shape (the view
+/// models, the engine's results): values written before then are misses.
+pub const FORMAT: u32 = 2;
+
 /// Wraps an already-serialised value without parsing it again.
 pub fn wrap(value_json: &str, expires_ms: u64, ttl_ms: u64, compute_ms: u64) -> String {
-    format!("{{\"x\":{expires_ms},\"t\":{ttl_ms},\"d\":{compute_ms},\"v\":{value_json}}}")
+    format!("{{\"f\":{FORMAT},\"x\":{expires_ms},\"t\":{ttl_ms},\"d\":{compute_ms},\"v\":{value_json}}}")
 }
 
-/// `None` when the stored text is not an envelope of a `V` (written by something else, or
-/// an older version): the caller treats that as a miss and overwrites it.
+/// `None` when the stored text is not an envelope of a `V` in this format (written by
+/// something else, or another version): the caller treats that as a miss and overwrites it.
 pub fn open<V: DeserializeOwned>(raw: &str) -> Option<Envelope<V>> {
-    serde_json::from_str(raw).ok()
+    serde_json::from_str::<Envelope<V>>(raw).ok().filter(|e| e.f == FORMAT)
 }
 
 /// Whether this reader should refresh now; `u` is a uniform draw in (0, 1].
@@ -68,6 +76,8 @@ mod tests {
         assert!(open::<serde_json::Value>("{\"a\":1}").is_none());
         assert!(open::<serde_json::Value>("not json").is_none());
         assert!(open::<u32>(&raw).is_none(), "a value of another shape is unreadable");
+        let older = raw.replacen(&format!("\"f\":{FORMAT}"), "\"f\":1", 1);
+        assert!(open::<serde_json::Value>(&older).is_none(), "another format is a miss");
     }
 
     #[test]

@@ -20,6 +20,13 @@ use std::time::{Duration, Instant};
 
 use serde::{de::DeserializeOwned, Serialize};
 
+/// What can be cached: stored as JSON, shared between the waiters of one computation.
+pub trait Cacheable: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {}
+impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Cacheable for T {}
+
+/// A computed value shared by the callers of one single flight.
+type Shared = Arc<dyn std::any::Any + Send + Sync>;
+
 pub use keys::{Key, Kind, Pattern};
 pub use stats::{Backend, CacheStats};
 
@@ -27,7 +34,7 @@ use self::memory::Memory;
 use self::redis_backend::RedisBackend;
 use self::stats::Counters;
 use crate::config::CacheConfig;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::flight::Flights;
 
 #[derive(Clone)]
@@ -40,11 +47,16 @@ struct Inner {
     redis: Option<Arc<RedisBackend>>,
     redis_up: AtomicBool,
     memory: Memory,
-    flights: Flights,
+    flights: Flights<Shared>,
     /// Invalidations made while Redis was down, replayed before it is used again.
     missed: Mutex<Vec<Pattern>>,
     counters: Counters,
+    /// The last key count and memory read from Redis, and when.
+    usage: Mutex<Option<(Instant, (u64, u64))>>,
 }
+
+/// How long a key count from Redis is good for.
+const USAGE_FRESH: Duration = Duration::from_secs(30);
 
 impl Cache {
     /// Builds the cache and, when a Redis URL is configured, tries it once; never fails —
@@ -64,6 +76,7 @@ impl Cache {
                 flights: Flights::default(),
                 missed: Mutex::new(Vec::new()),
                 counters: Counters::new(registry),
+                usage: Mutex::new(None),
             }),
         };
         if let Some(redis) = &cache.inner.redis {
@@ -167,21 +180,18 @@ impl Cache {
     }
 
     /// Cache-aside read. A hit returns at once (and, near expiry, starts one background
-    /// refresh); concurrent misses for one key run `compute` once and share its result. A
-    /// stored value that does not parse is a miss and is overwritten.
-    ///
-    /// The value is stored as `S` and read back as `V` — the same type, or a projection of
-    /// it (fields `V` does not name are skipped, not parsed into structures).
-    pub async fn get_or_compute<V, S, F, Fut>(&self, key: &Key, compute: F) -> Result<V>
+    /// refresh); concurrent misses for one key run `compute` once and share its value. A
+    /// stored value that does not parse (another format, written by something else) is a
+    /// miss and is overwritten.
+    pub async fn get_or_compute<T, F, Fut>(&self, key: &Key, compute: F) -> Result<T>
     where
-        V: DeserializeOwned,
-        S: Serialize + Send + 'static,
+        T: Cacheable,
         F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = Result<S>> + Send + 'static,
+        Fut: Future<Output = Result<T>> + Send + 'static,
     {
         let name = key.to_string();
         if let Some(raw) = self.get_raw(&name).await {
-            if let Some(env) = envelope::open::<V>(&raw) {
+            if let Some(env) = envelope::open::<T>(&raw) {
                 self.inner.counters.hit();
                 let u: f64 = 1.0 - rand_unit();
                 if envelope::due_for_refresh(&env, envelope::now_ms(), self.inner.config.early_refresh_beta, u) {
@@ -196,27 +206,29 @@ impl Cache {
     }
 
     /// Computes and stores a value known to be missing (e.g. after a [`get_many`] miss),
-    /// without reading the key again; single flight like [`get_or_compute`].
+    /// without reading the key again; single flight like [`get_or_compute`]. The computed
+    /// value is handed back as it is, not parsed back from what was stored.
     ///
     /// [`get_many`]: Self::get_many
     /// [`get_or_compute`]: Self::get_or_compute
-    pub async fn fill<V, S, F, Fut>(&self, key: &Key, compute: F) -> Result<V>
+    pub async fn fill<T, F, Fut>(&self, key: &Key, compute: F) -> Result<T>
     where
-        V: DeserializeOwned,
-        S: Serialize + Send + 'static,
+        T: Cacheable,
         F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = Result<S>> + Send + 'static,
+        Fut: Future<Output = Result<T>> + Send + 'static,
     {
-        let raw = self.compute_once(key, compute).await?;
-        envelope::open::<V>(&raw)
-            .map(|e| e.v)
-            .ok_or_else(|| Error::Internal(format!("cache value for {key} does not read back as asked")))
+        let shared = self.compute_once(key, compute).await?;
+        shared
+            .downcast_ref::<T>()
+            .cloned()
+            .ok_or_else(|| Error::internal(format!("cache: {key} was computed as another type")))
     }
 
-    /// Single flight: the first caller computes and stores; the others wait for it.
-    async fn compute_once<T, F, Fut>(&self, key: &Key, compute: F) -> Result<Arc<str>>
+    /// Single flight: the first caller computes and stores; the others wait for it and
+    /// share its value.
+    async fn compute_once<T, F, Fut>(&self, key: &Key, compute: F) -> Result<Shared>
     where
-        T: Serialize + Send + 'static,
+        T: Cacheable,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T>> + Send + 'static,
     {
@@ -230,20 +242,19 @@ impl Cache {
                 let started = Instant::now();
                 let value = compute().await?;
                 finite(&key_name, &value)?;
-                let json = serde_json::to_string(&value)
-                    .map_err(|e| Error::Internal(format!("cannot serialise {key_name}: {e}")))?;
+                let json = serde_json::to_string(&value).context(format!("serialising {key_name}"))?;
                 let elapsed = started.elapsed().as_millis() as u64;
                 let ttl_ms = ttl.as_millis() as u64;
                 let raw: Arc<str> = envelope::wrap(&json, envelope::now_ms() + ttl_ms, ttl_ms, elapsed).into();
-                cache.set_raw(&key_name, raw.clone(), ttl).await;
-                Ok(raw)
+                cache.set_raw(&key_name, raw, ttl).await;
+                Ok(Arc::new(value) as Shared)
             })
             .await
     }
 
     fn refresh_in_background<T, F, Fut>(&self, key: &Key, compute: F)
     where
-        T: Serialize + Send + 'static,
+        T: Cacheable,
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T>> + Send + 'static,
     {
@@ -302,7 +313,7 @@ impl Cache {
     /// Stores a value computed elsewhere (e.g. while generating a report).
     pub async fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<()> {
         finite(&key.to_string(), value)?;
-        let json = serde_json::to_string(value).map_err(|e| Error::Internal(format!("cannot serialise {key}: {e}")))?;
+        let json = serde_json::to_string(value).context(format!("serialising {key}"))?;
         let ttl = self.ttl(key.kind());
         let ttl_ms = ttl.as_millis() as u64;
         let raw = envelope::wrap(&json, envelope::now_ms() + ttl_ms, ttl_ms, 0);
@@ -329,12 +340,13 @@ impl Cache {
     pub async fn clear_all(&self) {
         self.invalidate(&[Pattern::all()]).await;
         self.inner.memory.clear();
+        *lock(&self.inner.usage) = None;
     }
 
     pub async fn stats(&self) -> CacheStats {
         let backend = self.backend();
         let (keys, memory_bytes) = match (&self.inner.redis, backend) {
-            (Some(redis), Backend::Redis) => match redis.usage().await {
+            (Some(redis), Backend::Redis) => match self.redis_usage(redis).await {
                 Ok(u) => u,
                 Err(e) => {
                     self.mark_down(&e);
@@ -349,6 +361,20 @@ impl Cache {
             .snapshot(self.backend(), configured, keys, memory_bytes)
     }
 
+    /// Key count and memory in Redis. Counting PMR's keys takes a SCAN over them, so the
+    /// answer is kept for [`USAGE_FRESH`]: a dashboard polling every few seconds costs one
+    /// SCAN per half minute, not one per poll.
+    async fn redis_usage(&self, redis: &RedisBackend) -> std::result::Result<(u64, u64), redis_backend::RedisDown> {
+        if let Some((at, usage)) = *lock(&self.inner.usage) {
+            if at.elapsed() < USAGE_FRESH {
+                return Ok(usage);
+            }
+        }
+        let usage = redis.usage().await?;
+        *lock(&self.inner.usage) = Some((Instant::now(), usage));
+        Ok(usage)
+    }
+
     /// Hit rate (%) over the last minute and how many reads it rests on, if there were any.
     pub fn recent_reads(&self) -> Option<(f64, u64)> {
         self.inner.counters.recent_reads()
@@ -359,7 +385,7 @@ impl Cache {
 /// and every later read of the key would fail to parse until it expired. From validated
 /// input the engine never produces one, so meeting one here is a server fault.
 fn finite<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<()> {
-    engine::ensure_finite(value).map_err(|e| Error::Internal(format!("not caching {key}: {e}")))
+    engine::ensure_finite(value).map_err(|e| Error::internal(format!("not caching {key}: {e}")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -15,20 +15,20 @@ use super::AS_OF;
 use crate::error::{Error, Result};
 
 fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::Internal(format!("bad demo date {y}-{m}-{d}")))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| Error::internal(format!("bad demo date {y}-{m}-{d}")))
 }
 
 pub(super) fn period(y: i32, m: u32) -> Result<Period> {
-    Period::new(y, m).ok_or_else(|| Error::Internal(format!("bad demo period {y}-{m}")))
+    Period::new(y, m).ok_or_else(|| Error::internal(format!("bad demo period {y}-{m}")))
 }
 
 fn money(v: f64) -> Result<Amount> {
-    Amount::new((v * 100.0).round() / 100.0).map_err(Error::Internal)
+    Amount::new((v * 100.0).round() / 100.0).map_err(Error::internal)
 }
 
 fn three(o: f64, m: f64, p: f64) -> Result<ThreePoint> {
     let r = |v: f64| (v * 100.0).round() / 100.0;
-    ThreePoint::new(r(o), r(m), r(p)).map_err(Error::Internal)
+    ThreePoint::new(r(o), r(m), r(p)).map_err(Error::internal)
 }
 
 /// Builds one demo project from its profile.
@@ -50,12 +50,12 @@ pub(super) fn build(p: &Profile) -> Result<Project> {
     let risks = risks(p, &mut rng, &work_packages)?;
     let milestones = milestones(p, start, baseline_finish, as_of)?;
     Ok(Project {
-        id: ProjectId::parse(p.id).map_err(Error::Internal)?,
+        id: ProjectId::parse(p.id).map_err(Error::internal)?,
         name: p.name.into(),
         code: format!("PRJ-{}", p.id.to_uppercase().replace('-', "")),
         manager: p.manager.into(),
         sponsor: p.sponsor.into(),
-        currency: Currency::try_from(p.currency.to_owned()).map_err(Error::Internal)?,
+        currency: Currency::try_from(p.currency.to_owned()).map_err(Error::internal)?,
         start,
         baseline_finish,
         bac: money(p.bac)?,
@@ -168,7 +168,7 @@ fn work_packages(p: &Profile, rng: &mut StdRng, progress: f64, cpi: f64) -> Resu
             predecessors: preds[i].iter().map(|j| format!("WP-{:03}", j + 1)).collect(),
             duration: three(m * 0.8, m, m * pessimism)?,
             cost: three(cost_ml * 0.85, cost_ml, cost_ml * (pessimism - 0.1))?,
-            percent_complete: Percent::new(percent).map_err(Error::Internal)?,
+            percent_complete: Percent::new(percent).map_err(Error::internal)?,
             actual_start: None,
             actual_finish: None,
             actual_cost: (percent > 0.0).then(|| money(spent)).transpose()?,
@@ -220,7 +220,7 @@ fn risks(p: &Profile, rng: &mut StdRng, wps: &[WorkPackage]) -> Result<Vec<Risk>
                 title: format!("{title} ({})", i / RISK_TITLES.len() + 1),
                 category,
                 probability: Probability::new((rng.random_range(0.05..0.5f64) * 100.0).round() / 100.0)
-                    .map_err(Error::Internal)?,
+                    .map_err(Error::internal)?,
                 cost_impact: three(cost * 0.5, cost, cost * 2.0)?,
                 schedule_impact: three(delay * 0.5, delay, delay * 2.0)?,
                 affects,

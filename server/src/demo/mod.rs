@@ -6,13 +6,14 @@
 mod generate;
 mod profiles;
 
+use app::domain::{SectionId, Template};
 use app::dto::Role;
-use app::services::{GenerateRequest, Principal};
+use app::services::{GenerateRequest, Principal, Services};
 use engine::Project;
 
 use self::generate::{build, period};
 use self::profiles::PROFILES;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::services::PmrServices;
 
 /// The month the demo's data runs to.
@@ -37,30 +38,29 @@ pub async fn load(services: &PmrServices) -> Result<()> {
         role: Role::Editor,
         signed_in: true,
     };
-    let period = period(AS_OF.0, AS_OF.1)?.to_string();
+    let period = period(AS_OF.0, AS_OF.1)?;
+    let notes = SectionId::parse("technical-progress").map_err(Error::internal)?;
     for (i, project) in projects()?.iter().enumerate() {
-        services.import_project(project).await?;
-        let template = if i % 3 == 2 { "technical" } else { "executive" };
+        services.import_project(&demo, project).await?;
+        let template = if i % 3 == 2 {
+            Template::Technical
+        } else {
+            Template::Executive
+        };
         let id = services
             .generate_unlimited(
                 &demo,
                 GenerateRequest {
-                    project_id: project.id.to_string(),
-                    period: period.clone(),
-                    template: template.into(),
+                    project_id: project.id.clone(),
+                    period,
+                    template,
                     iterations: None,
                 },
             )
             .await?;
-        if template == "technical" {
+        if template == Template::Technical {
             services
-                .save_markdown(
-                    &demo,
-                    &id,
-                    "technical-progress",
-                    1,
-                    TECH_NOTE.replace("{name}", &project.name),
-                )
+                .edit_section(&demo, &id, &notes, 1, TECH_NOTE.replace("{name}", &project.name))
                 .await?;
         }
     }

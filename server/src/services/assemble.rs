@@ -7,7 +7,7 @@ use app::services::{MonteCarloContent, ReportOutline, SectionContent, SummaryCon
 use engine::charts::Charts;
 use engine::insights::Insight;
 use engine::metrics::Metrics;
-use engine::montecarlo::Forecast;
+use engine::montecarlo::{Forecast, ForecastComparison};
 use engine::summary::{completeness, CompletenessInput, ExecutiveSummary};
 use serde::{Deserialize, Serialize};
 
@@ -59,9 +59,19 @@ pub fn summary_content(
     SectionContent::ExecutiveSummary(Box::new(SummaryContent { summary, completeness }))
 }
 
-pub fn forecast_content(forecast: Forecast, charts: &Charts) -> SectionContent {
+/// Work packages the forecast section lists by criticality; the JSON API gives all on
+/// request, the export has them all (SPEC §1.5).
+pub const TOP_CRITICALITY: usize = 10;
+
+pub fn forecast_content(
+    mut forecast: Forecast,
+    comparison: Option<ForecastComparison>,
+    charts: &Charts,
+) -> SectionContent {
+    forecast.criticality.truncate(TOP_CRITICALITY);
     SectionContent::MonteCarlo(Box::new(MonteCarloContent {
         forecast,
+        comparison,
         histogram: charts.histogram.clone(),
     }))
 }

@@ -1,23 +1,30 @@
-//! The server's implementation of the UI's [`Services`] trait, and the operations the JSON
-//! API shares with it: import, generation, section edits, status changes. Reads go through
-//! the cache; misses run the pipeline.
+//! The server's operations — the one implementation of the UI's [`Services`] trait and the
+//! API-only operations beside it. Each change has one write path (validate → one
+//! transaction writing the change and its event → evict exactly the affected cache keys →
+//! publish the event → return), whichever edge asked; reads go through the cache, never
+//! write, and load the project once per computation.
 
 mod assemble;
-pub mod ids;
+mod computation;
 mod import;
 mod performance;
 mod portfolio;
+mod reading;
 mod reports;
 mod sections;
 
 use std::sync::Arc;
+use std::time::Instant;
 
+use app::domain::{ReportId, ReportStatus, SectionId};
 use app::dto::SectionHtml;
 use app::error::AppError;
 use app::services::{
-    GenerateRequest, PerformanceView, PortfolioRow, Principal, ProjectView, ReportView, SectionView, Services,
+    GenerateRequest, PerformanceView, PortfolioRow, Principal, ProjectView, ReportOutline, ReportView, SectionView,
+    Services, Written,
 };
 use async_trait::async_trait;
+use engine::ProjectId;
 use monitor::Monitor;
 
 pub use import::ImportOutcome;
@@ -25,23 +32,91 @@ pub use performance::MAX_CLEAR_HOURS;
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
+use crate::events::{EventBus, StoredEvent};
+use crate::flight::Flights;
 use crate::pipeline::Pipeline;
 use crate::store::Store;
 
-/// Cheap to clone: handles only.
+/// Cheap to clone: one `Arc`.
 #[derive(Clone)]
 pub struct PmrServices {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    cache: Cache,
+    pipeline: Pipeline,
+    monitor: Arc<Monitor>,
+    events: EventBus,
+    /// Report generation per principal (SPEC: rate limited, 429).
+    generate_limit: RateLimiter,
+    /// Generations in flight, by request: identical concurrent requests share one.
+    generations: Flights<ReportId>,
+    /// When the process started (uptime on the dashboard).
+    started: Instant,
+}
+
+/// What the services are built from.
+pub struct Parts {
     pub store: Store,
     pub cache: Cache,
     pub pipeline: Pipeline,
-    /// Report generation per principal (SPEC: rate limited, 429).
-    pub generate_limit: Arc<RateLimiter>,
-    /// Generations in flight, by request: identical concurrent requests share one.
-    pub generations: Arc<crate::flight::Flights<String>>,
-    /// Timings and alerts, for the dashboard and its switches.
     pub monitor: Arc<Monitor>,
-    /// When the process started (uptime on the dashboard).
-    pub started: std::time::Instant,
+    pub events: EventBus,
+    pub generate_per_minute: u32,
+}
+
+impl PmrServices {
+    pub fn new(parts: Parts) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store: parts.store,
+                cache: parts.cache,
+                pipeline: parts.pipeline,
+                monitor: parts.monitor,
+                events: parts.events,
+                generate_limit: RateLimiter::per_minute(parts.generate_per_minute),
+                generations: Flights::default(),
+                started: Instant::now(),
+            }),
+        }
+    }
+
+    fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    fn cache(&self) -> &Cache {
+        &self.inner.cache
+    }
+
+    fn pipeline(&self) -> &Pipeline {
+        &self.inner.pipeline
+    }
+
+    /// The monitor, for the edge's request timing and the samplers.
+    pub fn monitor(&self) -> &Arc<Monitor> {
+        &self.inner.monitor
+    }
+
+    /// Where stored events are announced (the collaboration hub listens).
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
+    }
+
+    /// The end of the one write path: the change and its event are stored; tell whoever
+    /// listens.
+    fn publish(&self, events: impl IntoIterator<Item = StoredEvent>) {
+        for e in events {
+            self.inner.events.publish(e);
+        }
+    }
+
+    /// When this process started serving.
+    pub fn started(&self) -> Instant {
+        self.inner.started
+    }
 }
 
 #[async_trait]
@@ -50,33 +125,53 @@ impl Services for PmrServices {
         Ok(self.portfolio_rows().await?)
     }
 
-    async fn project(&self, id: &str) -> Result<ProjectView, AppError> {
+    async fn project(&self, id: &ProjectId) -> Result<ProjectView, AppError> {
         Ok(self.project_view(id).await?)
     }
 
-    async fn report(&self, id: &str) -> Result<ReportView, AppError> {
+    async fn outline(&self, id: &ReportId) -> Result<ReportOutline, AppError> {
+        Ok(self.cached_outline(id).await?)
+    }
+
+    async fn report(&self, id: &ReportId) -> Result<ReportView, AppError> {
         Ok(self.report_view(id).await?)
     }
 
-    async fn section(&self, report_id: &str, section_id: &str) -> Result<SectionView, AppError> {
-        Ok(self.section_view(report_id, section_id).await?)
+    async fn section(&self, report: &ReportId, section: &SectionId) -> Result<SectionView, AppError> {
+        Ok(self.section_view(report, section).await?)
     }
 
     async fn section_html(
         &self,
-        report_id: &str,
-        section_id: &str,
+        report: &ReportId,
+        section: &SectionId,
         version: Option<u32>,
     ) -> Result<SectionHtml, AppError> {
-        Ok(self.lazy_section(report_id, section_id, version).await?)
+        Ok(self.lazy_section(report, section, version).await?)
     }
 
-    async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<String, AppError> {
+    async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<ReportId, AppError> {
         Ok(self.generate(by, req).await?)
     }
 
-    async fn set_report_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<(), AppError> {
-        Ok(self.set_status(by, report_id, status).await?)
+    async fn set_report_status(
+        &self,
+        by: &Principal,
+        report: &ReportId,
+        to: ReportStatus,
+    ) -> Result<Written, AppError> {
+        Ok(self.set_status(by, report, to).await?)
+    }
+
+    async fn edit_section(
+        &self,
+        by: &Principal,
+        report: &ReportId,
+        section: &SectionId,
+        base_version: u32,
+        markdown: String,
+    ) -> Result<Written, AppError> {
+        Ok(self.save_markdown(by, report, section, base_version, markdown).await?)
     }
 
     async fn performance(&self) -> Result<PerformanceView, AppError> {
@@ -84,23 +179,11 @@ impl Services for PmrServices {
     }
 
     async fn set_monitoring(&self, by: &Principal, enabled: bool) -> Result<(), AppError> {
-        Ok(self.switch_monitoring(by, enabled)?)
+        self.switch_monitoring(by, enabled);
+        Ok(())
     }
 
     async fn clear_monitor_data(&self, by: &Principal, hours: u32) -> Result<usize, AppError> {
         Ok(self.clear_monitoring(by, hours)?)
-    }
-
-    async fn edit_section(
-        &self,
-        by: &Principal,
-        report_id: &str,
-        section_id: &str,
-        base_version: u32,
-        markdown: String,
-    ) -> Result<u32, AppError> {
-        Ok(self
-            .save_markdown(by, report_id, section_id, base_version, markdown)
-            .await?)
     }
 }

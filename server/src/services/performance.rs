@@ -1,11 +1,15 @@
-//! The dashboard's view of the monitor and the cache, and the admin switches.
+//! The performance side of the services: the dashboard's view of the monitor and the
+//! cache, the performance API's readings, health, the admin switches, and the samplers
+//! that feed the monitor.
 
-use app::dto::Role;
-use app::services::{AlertRow, OperationRow, PerformanceView, Principal, RecommendationRow};
+use app::policy::Principal;
+use app::services::{AlertRow, OperationRow, PerformanceView, RecommendationRow};
 use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::PmrServices;
-use crate::error::Result;
+use crate::cache::CacheStats;
+use crate::error::{Error, Result};
 
 /// The oldest monitor data one can ask to keep: a year.
 pub const MAX_CLEAR_HOURS: u32 = 8760;
@@ -21,11 +25,11 @@ fn text<T: Serialize>(v: &T) -> String {
 }
 
 impl PmrServices {
-    pub async fn performance_view(&self) -> Result<PerformanceView> {
-        let m = &self.monitor;
+    pub(super) async fn performance_view(&self) -> Result<PerformanceView> {
+        let m = self.monitor();
         let stats = m.stats();
-        let cache = self.cache.stats().await;
-        let store_ok = self.store.ping().await.is_ok();
+        let cache = self.cache().stats().await;
+        let store_ok = self.store().ping().await.is_ok();
         let mut latency: Vec<(u64, f64)> = m
             .recent_metrics(1000)
             .into_iter()
@@ -36,7 +40,7 @@ impl PmrServices {
         latency.reverse();
         Ok(PerformanceView {
             enabled: stats.enabled,
-            uptime_seconds: self.started.elapsed().as_secs(),
+            uptime_seconds: self.started().elapsed().as_secs(),
             operations: stats
                 .operations
                 .iter()
@@ -88,21 +92,99 @@ impl PmrServices {
         })
     }
 
-    pub fn switch_monitoring(&self, by: &Principal, enabled: bool) -> Result<()> {
-        by.require(Role::Admin)?;
-        self.monitor.set_enabled(enabled);
+    pub fn switch_monitoring(&self, by: &Principal, enabled: bool) {
+        self.monitor().set_enabled(enabled);
         tracing::info!(by = %by.name, enabled, "monitoring switched");
-        Ok(())
     }
 
     pub fn clear_monitoring(&self, by: &Principal, hours: u32) -> Result<usize> {
-        by.require(Role::Admin)?;
         if hours > MAX_CLEAR_HOURS {
-            return Err(crate::error::Error::invalid(
+            return Err(Error::invalid(
                 "hours",
                 format!("must be a whole number from 0 to {MAX_CLEAR_HOURS} (got {hours})"),
             ));
         }
-        Ok(self.monitor.clear_older_than(hours))
+        let removed = self.monitor().clear_older_than(hours);
+        tracing::info!(by = %by.name, hours, removed, "monitor data cleared");
+        Ok(removed)
     }
+
+    /// Everything the monitor knows, plus uptime.
+    pub fn monitor_stats(&self) -> Result<Value> {
+        let mut v = serde_json::to_value(self.monitor().stats()).map_err(|e| Error::internal(e.to_string()))?;
+        v["uptime_seconds"] = json!(self.started().elapsed().as_secs());
+        Ok(v)
+    }
+
+    pub fn recent_metrics(&self, limit: usize) -> Value {
+        json!({ "limit": limit, "metrics": self.monitor().recent_metrics(limit) })
+    }
+
+    pub fn alerts(&self) -> Value {
+        let alerts = self.monitor().alerts();
+        json!({ "count": alerts.len(), "alerts": alerts })
+    }
+
+    pub fn recommendations(&self) -> Value {
+        json!({ "recommendations": self.monitor().recommendations() })
+    }
+
+    pub async fn cache_stats(&self) -> CacheStats {
+        self.cache().stats().await
+    }
+
+    pub async fn clear_cache(&self, by: &Principal) {
+        self.cache().clear_all().await;
+        tracing::info!(by = %by.name, "cache cleared");
+    }
+
+    /// Health of each part: monitor, cache, WebSocket, store.
+    pub async fn health(&self) -> Value {
+        let monitor = self.monitor().health();
+        let cache = self.cache().stats().await;
+        let store_ok = self.store().ping().await.is_ok();
+        let degraded =
+            !store_ok || cache.status != "ok" || serde_json::to_value(monitor.status).ok() != Some(json!("healthy"));
+        json!({
+            "status": if degraded { "degraded" } else { "healthy" },
+            "monitor": monitor,
+            "cache": { "status": cache.status, "backend": cache.backend },
+            "websocket": { "status": "ok", "connections": 0 },
+            "store": { "status": if store_ok { "ok" } else { "unreachable" } },
+        })
+    }
+
+    /// Readiness: the store answers (a degraded cache is still ready).
+    pub async fn ready(&self) -> Result<crate::cache::Backend> {
+        self.store().ping().await?;
+        Ok(self.cache().backend())
+    }
+
+    /// Prometheus text of the monitor's registry.
+    pub fn prometheus_text(&self) -> String {
+        self.monitor().prometheus_text()
+    }
+
+    /// One round of samples for the monitor: the cache hit rate over the last minute (with
+    /// the number of reads it rests on) and the process's resident memory.
+    pub fn sample(&self) {
+        if let Some((rate, reads)) = self.cache().recent_reads() {
+            self.monitor().record_rate("cache_hit_rate", rate, reads);
+        }
+        if let Some(mb) = resident_mb() {
+            self.monitor().record_metric("memory_usage_mb", mb);
+        }
+    }
+
+    /// Background work that lives as long as the server: retrying a down Redis.
+    pub fn spawn_background(&self, stop: tokio::sync::watch::Receiver<bool>) {
+        self.cache().spawn_reconnect_loop(stop);
+    }
+}
+
+/// Resident set size in MB, from `/proc/self/statm` (Linux; `None` elsewhere).
+fn resident_mb() -> Option<f64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096.0 / (1024.0 * 1024.0))
 }

@@ -3,28 +3,28 @@
 
 use app::services::{PortfolioRow, ProjectView, ReportLink, ReportListItem, SnapshotRow};
 use engine::metrics::{self, Metrics};
-use engine::Period;
+use engine::{Period, ProjectId};
 
-use super::{ids, PmrServices};
+use super::PmrServices;
 use crate::cache::Key;
 use crate::error::Result;
 
 impl PmrServices {
-    pub async fn portfolio_rows(&self) -> Result<Vec<PortfolioRow>> {
-        let projects = self.store.list_projects().await?;
-        let periods = self.store.latest_snapshot_periods().await?;
-        let latest = self.store.latest_reports().await?;
+    pub(super) async fn portfolio_rows(&self) -> Result<Vec<PortfolioRow>> {
+        let projects = self.store().list_projects().await?;
+        let periods = self.store().latest_snapshot_periods().await?;
+        let latest = self.store().latest_reports().await?;
         let keys: Vec<Option<Key>> = projects
             .iter()
             .map(|p| {
                 periods.get(&p.id).map(|&period| Key::Metrics {
-                    project: p.id.clone(),
+                    project: p.id.to_string(),
                     period,
                 })
             })
             .collect();
         let wanted: Vec<Key> = keys.iter().flatten().cloned().collect();
-        let mut found = self.cache.get_many::<Metrics>(&wanted).await.into_iter();
+        let mut found = self.cache().get_many::<Metrics>(&wanted).await.into_iter();
         let mut rows = Vec::with_capacity(projects.len());
         for (p, key) in projects.into_iter().zip(keys) {
             let metrics = match key {
@@ -56,9 +56,9 @@ impl PmrServices {
         Ok(rows)
     }
 
-    pub async fn project_view(&self, id: &str) -> Result<ProjectView> {
-        let (project, _) = self.load(ids::project(id)?).await?;
-        let reports = self.store.reports_for_project(id).await?;
+    pub(super) async fn project_view(&self, id: &ProjectId) -> Result<ProjectView> {
+        let (project, _) = self.load(id).await?;
+        let reports = self.store().reports_for_project(id).await?;
         let today = chrono::Utc::now().date_naive();
         let mut periods = Vec::new();
         let mut p = project.start_period();
@@ -69,7 +69,7 @@ impl PmrServices {
         }
         periods.reverse();
         Ok(ProjectView {
-            id: project.id.to_string(),
+            id: project.id.clone(),
             name: project.name.clone(),
             code: project.code.clone(),
             manager: project.manager.clone(),

@@ -1,84 +1,88 @@
-//! Generating a report (the whole pipeline once, results stored in the cache), editing a
-//! custom section, and moving a report through its statuses.
+//! The write path of reports: generating one, editing a custom section, moving a report
+//! through its statuses. Each is: validate → one transaction that writes the change and
+//! its event → evict exactly the affected cache keys → publish the event → return.
 
 use std::collections::HashSet;
 
-use app::dto::{Role, SectionKind};
-use app::services::{GenerateRequest, Principal, ReportOutline, SectionContent, SectionOutline};
+use app::domain::{ReportId, ReportStatus, SectionId};
+use app::dto::SectionKind;
+use app::services::{GenerateRequest, Principal, ReportOutline, SectionContent, SectionOutline, Written};
 use engine::montecarlo::SimConfig;
 use engine::Period;
 
 use super::assemble::{self, CachedSection};
-use super::{ids, PmrServices};
+use super::PmrServices;
 use crate::cache::{Key, Pattern};
 use crate::error::{Error, Result};
 use crate::pipeline::{seed_for, Computed};
-use crate::store::{NewReport, NewSection, TemplateSection};
+use crate::store::frozen::FrozenSection;
+use crate::store::{NewReport, NewSection, Saved, SectionEdit, TemplateSection};
+
+/// The longest custom section, in bytes of Markdown.
+pub const MAX_MARKDOWN_BYTES: usize = 64 * 1024;
 
 impl PmrServices {
     /// A template's sections (`pmr:template:{id}`).
-    pub async fn template(&self, id: &str) -> Result<Vec<TemplateSection>> {
-        if !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-') || id.is_empty() || id.len() > 40 {
-            return Err(Error::invalid("template", format!("unknown template {id:?}")));
-        }
+    async fn template(&self, t: app::domain::Template) -> Result<Vec<TemplateSection>> {
         let svc = self.clone();
-        let tid = id.to_owned();
-        self.cache
-            .get_or_compute::<Vec<TemplateSection>, Vec<TemplateSection>, _, _>(
-                &Key::Template { template: tid.clone() },
-                move || async move { svc.store.template(&tid).await },
+        self.cache()
+            .get_or_compute(
+                &Key::Template {
+                    template: t.to_string(),
+                },
+                move || async move { svc.store().template(t).await },
             )
             .await
     }
 
-    /// Runs the pipeline for (project, period, template), stores the report and warms the
-    /// cache with every piece. Refuses bad input with a 422 naming the field.
-    pub async fn generate(&self, by: &Principal, req: GenerateRequest) -> Result<String> {
-        by.require(Role::Editor)?;
-        self.generate_limit.check(&by.name)?;
-        // Identical requests at the same time (a double click, a retrying client) share one
-        // run and get the same report.
+    /// Generates a report, rate limited per principal. Identical requests at the same time
+    /// (a double click, a retrying client) share one run and get the same report.
+    pub(super) async fn generate(&self, by: &Principal, req: GenerateRequest) -> Result<ReportId> {
+        self.inner.generate_limit.check(&by.name)?;
         let key = format!(
             "{}|{}|{}|{:?}",
             req.project_id, req.period, req.template, req.iterations
         );
-        self.generations.run(&key, self.generate_unlimited(by, req)).await
+        self.inner.generations.run(&key, self.generate_unlimited(by, req)).await
     }
 
-    /// [`generate`](Self::generate) without the rate limit (the demo loader's path).
-    pub async fn generate_unlimited(&self, by: &Principal, req: GenerateRequest) -> Result<String> {
-        by.require(Role::Editor)?;
-        let project_id = ids::project(&req.project_id)
-            .map_err(|_| Error::invalid("project_id", format!("unknown project {:?}", req.project_id)))?;
-        let period = Period::parse(&req.period).map_err(|rule| Error::invalid("period", rule))?;
-        let iterations = req.iterations.unwrap_or(self.pipeline.config().iterations);
+    /// [`generate`](Self::generate) without the rate limit (the demo loader's path): runs
+    /// the pipeline, stores the report with its first event, warms the cache.
+    pub async fn generate_unlimited(&self, by: &Principal, req: GenerateRequest) -> Result<ReportId> {
+        let iterations = req.iterations.unwrap_or(self.pipeline().config().iterations);
         SimConfig::new(iterations, 0)?;
-        let template = self.template(&req.template).await?;
-        let (project, version) = match self.load(project_id).await {
+        let template = self.template(req.template).await?;
+        let (project, version) = match self.load(&req.project_id).await {
             Err(Error::NotFound(_)) => {
-                return Err(Error::invalid("project_id", format!("unknown project {project_id:?}")))
+                return Err(Error::invalid(
+                    "project_id",
+                    format!("unknown project {:?}", req.project_id.as_str()),
+                ))
             }
             other => other?,
         };
+        let period = req.period;
         engine::metrics::check_period(&project, period, chrono::Utc::now().date_naive())?;
-
         // The report id seeds the forecast, so it is chosen before the run; should a
         // concurrent generation take it meanwhile, the run is repeated under the next id.
         for _ in 0..3 {
-            let id = self.store.free_report_id(&format!("{project_id}-{period}")).await?;
+            let id = self
+                .store()
+                .free_report_id(&format!("{}-{period}", req.project_id))
+                .await?;
             let computed = self
-                .pipeline
-                .run(project.clone(), period, iterations, seed_for(&id, version))
+                .pipeline()
+                .run(project.clone(), period, iterations, seed_for(id.as_str(), version))
                 .await?;
             let mut outline = ReportOutline {
                 id: id.clone(),
-                project_id: project_id.to_owned(),
+                project_id: req.project_id.clone(),
                 project_name: project.name.clone(),
                 currency: project.currency.as_str().to_owned(),
                 period,
-                template: req.template.clone(),
+                template: req.template,
                 title: format!("{} — {}", project.name, month_name(period)),
-                status: "draft".into(),
+                status: ReportStatus::Draft,
                 version: 1,
                 generated_by: by.name.clone(),
                 created_at: String::new(),
@@ -90,11 +94,12 @@ impl PmrServices {
             for (section, content) in outline.sections.iter_mut().zip(&contents) {
                 section.rows = content.rows();
             }
-            if !self.store.create_report(&new_report(&outline)).await? {
+            let Some(event) = self.store().create_report(&new_report(&outline)).await? else {
                 continue;
-            }
+            };
             self.warm(&outline, &computed, contents).await;
-            tracing::info!(report.id = %id, project.id = %project_id, %period, "report generated");
+            self.publish([event]);
+            tracing::info!(report.id = %id, project.id = %req.project_id, %period, "report generated");
             return Ok(id);
         }
         Err(Error::Conflict(
@@ -104,26 +109,26 @@ impl PmrServices {
 
     /// Puts what generation computed into the cache, so the first reader hits.
     async fn warm(&self, outline: &ReportOutline, computed: &Computed, contents: Vec<SectionContent>) {
-        let rid = outline.id.clone();
-        let puts = [
-            self.cache
-                .put(&Key::MonteCarlo { report: rid.clone() }, &computed.forecast)
-                .await,
-            self.cache
+        let rid = outline.id.to_string();
+        let piece = super::computation::ForecastPiece {
+            forecast: computed.forecast.clone(),
+            comparison: computed.comparison.clone(),
+        };
+        let mut results = vec![
+            self.cache().put(&Key::MonteCarlo { report: rid.clone() }, &piece).await,
+            self.cache()
                 .put(&Key::Insights { report: rid.clone() }, &computed.insights)
                 .await,
         ];
         for (section, content) in outline.sections.iter().zip(contents) {
             let key = Key::Section {
                 report: rid.clone(),
-                section: section.id.clone(),
+                section: section.id.to_string(),
                 version: section.version,
             };
-            if let Err(e) = self.cache.put(&key, &CachedSection::new(outline, &content)).await {
-                tracing::warn!(error = %e, "cache: could not warm a section");
-            }
+            results.push(self.cache().put(&key, &CachedSection::new(outline, &content)).await);
         }
-        for r in puts {
+        for r in results {
             if let Err(e) = r {
                 tracing::warn!(error = %e, "cache: could not warm a report piece");
             }
@@ -132,43 +137,66 @@ impl PmrServices {
 
     /// Saves a custom section's Markdown when `base_version` is current; evicts that
     /// section, the outline and the summary (whose completeness counts written sections).
-    pub async fn save_markdown(
+    pub(super) async fn save_markdown(
         &self,
         by: &Principal,
-        report_id: &str,
-        section_id: &str,
+        report: &ReportId,
+        section: &SectionId,
         base_version: u32,
         markdown_text: String,
-    ) -> Result<u32> {
-        by.require(Role::Editor)?;
-        if markdown_text.len() > 64 * 1024 {
-            return Err(Error::invalid("content", "must be at most 65536 bytes"));
+    ) -> Result<Written> {
+        if markdown_text.len() > MAX_MARKDOWN_BYTES {
+            return Err(Error::invalid(
+                "content",
+                format!(
+                    "must be at most {MAX_MARKDOWN_BYTES} bytes (got {})",
+                    markdown_text.len()
+                ),
+            ));
         }
-        let outline = self.outline(report_id).await?;
-        let section = outline
-            .section(ids::section(section_id)?)
-            .ok_or_else(|| Error::NotFound(format!("section {section_id:?} in report {report_id:?}")))?;
-        if section.kind != SectionKind::Custom {
+        let outline = self.cached_outline(report).await?;
+        let s = outline
+            .section(section)
+            .ok_or_else(|| Error::NotFound(format!("section {section:?} in report {report:?}")))?;
+        if s.kind != SectionKind::Custom {
             return Err(Error::invalid(
                 "section_id",
                 "only custom sections are written by people",
             ));
         }
-        if ["approved", "distributed"].contains(&outline.status.as_str()) {
+        if outline.status.is_frozen() {
             return Err(Error::Conflict(format!(
                 "report is {}; its sections are frozen",
                 outline.status
             )));
         }
         let rows = app::sections::custom_rows(&markdown_text);
-        let version = self
-            .store
-            .update_markdown(report_id, section_id, base_version, &markdown_text, rows, &by.name)
+        let html = crate::markdown::to_safe_html(&markdown_text);
+        let saved = self
+            .store()
+            .update_markdown(&SectionEdit {
+                report,
+                section,
+                base_version,
+                markdown: &markdown_text,
+                html: &html,
+                rows,
+                actor: &by.name,
+            })
             .await?;
+        let event = match saved {
+            Saved::Saved(e) => e,
+            Saved::Stale { current_version, .. } => {
+                return Err(Error::Conflict(format!(
+                    "section {section:?} is at version {current_version}, not {base_version}: someone saved first; \
+                     reload and edit again"
+                )))
+            }
+        };
         let mut evict = vec![
-            Pattern::section(report_id, section_id),
+            Pattern::section(report.as_str(), section.as_str()),
             Pattern::exact(&Key::Report {
-                report: report_id.into(),
+                report: report.to_string(),
             }),
         ];
         for s in outline
@@ -176,37 +204,41 @@ impl PmrServices {
             .iter()
             .filter(|s| s.kind == SectionKind::ExecutiveSummary)
         {
-            evict.push(Pattern::section(report_id, &s.id));
+            evict.push(Pattern::section(report.as_str(), s.id.as_str()));
         }
-        self.cache.invalidate(&evict).await;
-        Ok(version)
+        self.cache().invalidate(&evict).await;
+        let written = Written {
+            version: base_version + 1,
+            offset: event.offset,
+        };
+        self.publish([event]);
+        Ok(written)
     }
 
-    /// Moves a report to `status`. Approving freezes every section's current content.
-    pub async fn set_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<()> {
-        let outline = self.outline(report_id).await?;
-        let Some(step) = app::dto::status_move(&outline.status, status) else {
-            return Err(Error::invalid(
-                "status",
-                format!("cannot go from {} to {status}", outline.status),
-            ));
-        };
-        by.require(step.needs)?;
+    /// Moves a report to `to`. Approving freezes every section as readers see it now.
+    pub(super) async fn set_status(&self, by: &Principal, report: &ReportId, to: ReportStatus) -> Result<Written> {
+        let outline = self.cached_outline(report).await?;
+        // The policy decides this one with the resource in hand: which move it is.
+        app::policy::status_move(by, outline.status, to)?;
         let mut frozen = Vec::new();
-        if status == "approved" {
+        if to == ReportStatus::Approved {
             for s in &outline.sections {
-                let (_, content) = self.section_content(report_id, &s.id).await?;
-                engine::ensure_finite(&content)
-                    .map_err(|e| Error::Internal(format!("not freezing section {}: {e}", s.id)))?;
-                let json = serde_json::to_string(&content).map_err(|e| Error::Internal(e.to_string()))?;
-                frozen.push((s.id.clone(), json));
+                let comp = super::computation::Computation::new(self, &outline);
+                let content = self.compute_section(&comp, s).await?;
+                frozen.push((s.id.clone(), FrozenSection::new(&outline, &content)?));
             }
         }
-        self.store
-            .set_status(report_id, &outline.status, status, &by.name, &frozen)
+        let event = self
+            .store()
+            .set_status(report, outline.status, to, &by.name, &frozen)
             .await?;
-        self.cache.invalidate(&Pattern::report(report_id)).await;
-        Ok(())
+        self.cache().invalidate(&Pattern::report(report.as_str())).await;
+        let written = Written {
+            version: outline.version,
+            offset: event.offset,
+        };
+        self.publish([event]);
+        Ok(written)
     }
 }
 
@@ -215,7 +247,7 @@ fn new_report(o: &ReportOutline) -> NewReport {
         id: o.id.clone(),
         project_id: o.project_id.clone(),
         period: o.period,
-        template: o.template.clone(),
+        template: o.template,
         title: o.title.clone(),
         iterations: o.iterations,
         generated_by: o.generated_by.clone(),
@@ -227,7 +259,6 @@ fn new_report(o: &ReportOutline) -> NewReport {
                 kind: s.kind,
                 title: s.title.clone(),
                 priority: s.priority,
-                markdown: String::new(),
                 rows: s.rows,
             })
             .collect(),
@@ -242,15 +273,15 @@ fn section_list(template: &[TemplateSection]) -> Vec<SectionOutline> {
         .map(|t| {
             let title = t.title.clone().unwrap_or_else(|| t.kind.default_title().to_owned());
             let base = match t.kind {
-                SectionKind::ExecutiveSummary => "summary".to_owned(),
-                SectionKind::Metrics => "metrics".to_owned(),
-                SectionKind::AiInsights => "insights".to_owned(),
-                SectionKind::MonteCarlo => "forecast".to_owned(),
-                SectionKind::Charts => "charts".to_owned(),
-                SectionKind::Custom => ids::slugify(&title),
+                SectionKind::ExecutiveSummary => SectionId::from_title("summary"),
+                SectionKind::Metrics => SectionId::from_title("metrics"),
+                SectionKind::AiInsights => SectionId::from_title("insights"),
+                SectionKind::MonteCarlo => SectionId::from_title("forecast"),
+                SectionKind::Charts => SectionId::from_title("charts"),
+                SectionKind::Custom => SectionId::from_title(&title),
             };
             let id = (1..)
-                .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+                .map(|n| base.numbered(n))
                 .find(|candidate| seen.insert(candidate.clone()))
                 .unwrap_or(base);
             SectionOutline {
@@ -276,7 +307,7 @@ fn contents_for(outline: &ReportOutline, c: &Computed) -> Vec<SectionContent> {
             }
             SectionKind::Metrics => SectionContent::Metrics(Box::new(c.metrics.clone())),
             SectionKind::AiInsights => SectionContent::AiInsights(c.insights.clone()),
-            SectionKind::MonteCarlo => assemble::forecast_content(c.forecast.clone(), &c.charts),
+            SectionKind::MonteCarlo => assemble::forecast_content(c.forecast.clone(), c.comparison.clone(), &c.charts),
             SectionKind::Charts => SectionContent::Charts(Box::new(c.charts.clone())),
             SectionKind::Custom => SectionContent::Custom {
                 markdown: String::new(),

@@ -1,7 +1,11 @@
 //! The SQLite store (sqlx): projects with their work packages, risks, milestones and
-//! snapshots; templates; reports with their sections and audit log; API tokens and
-//! sessions. Migrations run at start. Every query is timed as `database_query`.
+//! snapshots; templates; reports with their sections, audit log and event log; the frozen
+//! form of approved reports; API tokens and sessions. Migrations run at start. Every query
+//! is timed as `database_query`. Writes happen in one transaction with their event.
 
+mod events;
+pub mod frozen;
+mod project_rows;
 mod projects;
 mod reports;
 mod tokens;
@@ -14,11 +18,12 @@ use std::time::{Duration, Instant};
 use monitor::Monitor;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-pub use projects::ProjectSummary;
-pub use reports::{NewReport, NewSection, ReportRow, SectionRow, TemplateSection};
+pub use events::TooOld;
+pub use project_rows::ProjectSummary;
+pub use reports::{AuditEntry, NewReport, NewSection, ReportRow, Saved, SectionEdit, SectionRow, TemplateSection};
 pub use tokens::{Session, TokenRow};
 
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 
 #[derive(Clone)]
 pub struct Store {
@@ -43,7 +48,7 @@ impl Store {
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
-            .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+            .context("running the store's migrations")?;
         Ok(Self { pool, monitor })
     }
 
@@ -88,11 +93,11 @@ fn ensure_parent_dir(url: &str) -> Result<()> {
     let path = std::path::Path::new(path);
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() && !dir.exists() {
-            private_dir(dir).map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+            private_dir(dir).map_err(|e| Error::internal(format!("cannot create {}: {e}", dir.display())))?;
         }
     }
     if !path.exists() {
-        private_file(path).map_err(|e| Error::Internal(format!("cannot create {}: {e}", path.display())))?;
+        private_file(path).map_err(|e| Error::internal(format!("cannot create {}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -129,6 +134,11 @@ fn private_file(path: &std::path::Path) -> std::io::Result<()> {
         .create_new(true)
         .open(path)
         .map(drop)
+}
+
+/// A row the store wrote but cannot read back: a server fault, never the client's.
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> Error {
+    Error::internal(format!("stored data is unreadable: {e}"))
 }
 
 /// Now, as the RFC 3339 text the store keeps.

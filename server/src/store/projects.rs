@@ -1,33 +1,23 @@
-//! Projects: import (replace as a whole, in one transaction), load, list.
+//! Projects: import (replace as a whole, in one transaction, with an event for every
+//! report whose computed sections it changes). Reading them back is `project_rows.rs`.
 
-use chrono::NaiveDate;
-use engine::{
-    Amount, Currency, Distribution, Milestone, MilestoneStatus, Percent, Period, Probability, Project, ProjectId, Risk,
-    RiskCategory, RiskStatus, Snapshot, ThreePoint, WorkPackage,
-};
-use serde::{de::DeserializeOwned, Serialize};
+use app::domain::SectionId;
+use engine::{Amount, Project, ThreePoint};
+use serde::Serialize;
 use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Row, Sqlite};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::Sqlite;
 
+use super::events::append;
 use super::{now_text, Store};
-use crate::error::{Error, Result};
-
-/// A project's row without its children: enough for lists and cache decisions.
-#[derive(Debug, Clone)]
-pub struct ProjectSummary {
-    pub id: String,
-    pub name: String,
-    pub code: String,
-    pub manager: String,
-    pub currency: String,
-    pub bac: f64,
-    pub data_version: i64,
-}
+use crate::error::Result;
+use crate::events::{ReportEvent, StoredEvent};
 
 impl Store {
-    /// Inserts or replaces a project and all its children; returns the new data version.
-    pub async fn save_project(&self, p: &Project) -> Result<i64> {
+    /// Inserts or replaces a project and all its children; returns the new data version
+    /// and the events of the reports whose computed sections now change (every report of the
+    /// project that is not frozen), written in the same transaction.
+    pub async fn save_project(&self, p: &Project, actor: &str) -> Result<(i64, Vec<StoredEvent>)> {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             let id = p.id.as_str();
@@ -141,125 +131,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            tx.commit().await?;
-            Ok(version)
-        })
-        .await
-    }
-
-    /// The whole project, or `NotFound`.
-    pub async fn load_project(&self, id: &str) -> Result<(Project, i64)> {
-        self.timed(async {
-            let row = sqlx::query("SELECT * FROM projects WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| Error::NotFound(format!("project {id:?}")))?;
-            let wps = sqlx::query("SELECT * FROM work_packages WHERE project_id = ? ORDER BY seq")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-            let risks = sqlx::query("SELECT * FROM risks WHERE project_id = ? ORDER BY seq")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-            let milestones = sqlx::query("SELECT * FROM milestones WHERE project_id = ? ORDER BY seq")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-            let snapshots = sqlx::query("SELECT * FROM snapshots WHERE project_id = ? ORDER BY period")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-            let project = Project {
-                id: ProjectId::parse(row.try_get("id")?).map_err(corrupt)?,
-                name: row.try_get("name")?,
-                code: row.try_get("code")?,
-                manager: row.try_get("manager")?,
-                sponsor: row.try_get("sponsor")?,
-                currency: Currency::try_from(row.try_get::<String, _>("currency")?).map_err(corrupt)?,
-                start: date(&row, "start")?,
-                baseline_finish: date(&row, "baseline_finish")?,
-                bac: amount(row.try_get("bac")?)?,
-                contingency: row.try_get::<Option<f64>, _>("contingency")?.map(amount).transpose()?,
-                estimate: from_text::<Distribution>(&row, "estimate")?,
-                work_packages: wps.iter().map(work_package).collect::<Result<_>>()?,
-                risks: risks.iter().map(risk).collect::<Result<_>>()?,
-                milestones: milestones.iter().map(milestone).collect::<Result<_>>()?,
-                snapshots: snapshots.iter().map(snapshot).collect::<Result<_>>()?,
+            let events = if version > 1 {
+                changed_reports(&mut tx, p, actor).await?
+            } else {
+                Vec::new()
             };
-            Ok((project, row.try_get("data_version")?))
-        })
-        .await
-    }
-
-    pub async fn list_projects(&self) -> Result<Vec<ProjectSummary>> {
-        self.timed(async {
-            let rows =
-                sqlx::query("SELECT id, name, code, manager, currency, bac, data_version FROM projects ORDER BY name")
-                    .fetch_all(&self.pool)
-                    .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(ProjectSummary {
-                        id: r.try_get("id")?,
-                        name: r.try_get("name")?,
-                        code: r.try_get("code")?,
-                        manager: r.try_get("manager")?,
-                        currency: r.try_get("currency")?,
-                        bac: r.try_get("bac")?,
-                        data_version: r.try_get("data_version")?,
-                    })
-                })
-                .collect()
-        })
-        .await
-    }
-
-    pub async fn project_summary(&self, id: &str) -> Result<ProjectSummary> {
-        self.timed(async {
-            let r =
-                sqlx::query("SELECT id, name, code, manager, currency, bac, data_version FROM projects WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or_else(|| Error::NotFound(format!("project {id:?}")))?;
-            Ok(ProjectSummary {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                code: r.try_get("code")?,
-                manager: r.try_get("manager")?,
-                currency: r.try_get("currency")?,
-                bac: r.try_get("bac")?,
-                data_version: r.try_get("data_version")?,
-            })
-        })
-        .await
-    }
-
-    /// Each project's latest snapshot period.
-    pub async fn latest_snapshot_periods(&self) -> Result<std::collections::HashMap<String, Period>> {
-        self.timed(async {
-            let rows = sqlx::query("SELECT project_id, MAX(period) AS period FROM snapshots GROUP BY project_id")
-                .fetch_all(&self.pool)
-                .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("project_id")?,
-                        Period::parse(r.try_get("period")?).map_err(corrupt)?,
-                    ))
-                })
-                .collect()
-        })
-        .await
-    }
-
-    pub async fn count_projects(&self) -> Result<i64> {
-        self.timed(async {
-            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM projects")
-                .fetch_one(&self.pool)
-                .await?)
+            tx.commit().await?;
+            Ok((version, events))
         })
         .await
     }
@@ -276,82 +154,6 @@ impl<'q> BindThree for Query<'q, Sqlite, SqliteArguments<'q>> {
     }
 }
 
-fn work_package(r: &SqliteRow) -> Result<WorkPackage> {
-    Ok(WorkPackage {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        predecessors: json_col(r, "predecessors")?,
-        duration: three(r, "duration_o", "duration_m", "duration_p")?,
-        cost: three(r, "cost_o", "cost_m", "cost_p")?,
-        percent_complete: Percent::new(r.try_get("percent_complete")?).map_err(corrupt)?,
-        actual_start: opt_date(r, "actual_start")?,
-        actual_finish: opt_date(r, "actual_finish")?,
-        actual_cost: r.try_get::<Option<f64>, _>("actual_cost")?.map(amount).transpose()?,
-    })
-}
-
-fn risk(r: &SqliteRow) -> Result<Risk> {
-    Ok(Risk {
-        id: r.try_get("id")?,
-        title: r.try_get("title")?,
-        category: from_text::<RiskCategory>(r, "category")?,
-        probability: Probability::new(r.try_get("probability")?).map_err(corrupt)?,
-        cost_impact: three(r, "cost_o", "cost_m", "cost_p")?,
-        schedule_impact: three(r, "delay_o", "delay_m", "delay_p")?,
-        affects: json_col(r, "affects")?,
-        status: from_text::<RiskStatus>(r, "status")?,
-        owner: r.try_get("owner")?,
-    })
-}
-
-fn milestone(r: &SqliteRow) -> Result<Milestone> {
-    Ok(Milestone {
-        name: r.try_get("name")?,
-        baseline: date(r, "baseline")?,
-        forecast: date(r, "forecast")?,
-        status: from_text::<MilestoneStatus>(r, "status")?,
-    })
-}
-
-fn snapshot(r: &SqliteRow) -> Result<Snapshot> {
-    let count = |c: &str| -> Result<u32> { u32::try_from(r.try_get::<i64, _>(c)?).map_err(corrupt) };
-    Ok(Snapshot {
-        period: Period::parse(r.try_get("period")?).map_err(corrupt)?,
-        pv: amount(r.try_get("pv")?)?,
-        ev: amount(r.try_get("ev")?)?,
-        ac: amount(r.try_get("ac")?)?,
-        capacity_hours: amount(r.try_get("capacity_hours")?)?,
-        allocated_hours: amount(r.try_get("allocated_hours")?)?,
-        headcount: count("headcount")?,
-        defects_open: count("defects_open")?,
-        defects_closed: count("defects_closed")?,
-        stakeholder_satisfaction: r.try_get("stakeholder_satisfaction")?,
-        notes: r.try_get("notes")?,
-    })
-}
-
-fn three(r: &SqliteRow, o: &str, m: &str, p: &str) -> Result<ThreePoint> {
-    ThreePoint::new(r.try_get(o)?, r.try_get(m)?, r.try_get(p)?).map_err(corrupt)
-}
-
-fn amount(v: f64) -> Result<Amount> {
-    Amount::new(v).map_err(corrupt)
-}
-
-fn date(r: &SqliteRow, col: &str) -> Result<NaiveDate> {
-    r.try_get::<String, _>(col)?.parse().map_err(corrupt)
-}
-
-fn opt_date(r: &SqliteRow, col: &str) -> Result<Option<NaiveDate>> {
-    r.try_get::<Option<String>, _>(col)?
-        .map(|s| s.parse().map_err(corrupt))
-        .transpose()
-}
-
-fn json_col<T: DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
-    serde_json::from_str(&r.try_get::<String, _>(col)?).map_err(corrupt)
-}
-
 /// Stores a snake_case enum as its JSON string without quotes.
 pub(super) fn enum_text<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
@@ -360,16 +162,39 @@ pub(super) fn enum_text<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn from_text<T: DeserializeOwned>(r: &SqliteRow, col: &str) -> Result<T> {
-    let s: String = r.try_get(col)?;
-    serde_json::from_value(serde_json::Value::String(s)).map_err(corrupt)
-}
-
 fn json_text<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
-/// A row the store wrote but cannot read back: a server fault, never the client's.
-pub(super) fn corrupt(e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("stored data is unreadable: {e}"))
+/// Every non-frozen report of the project gets a `report_changed` event naming its
+/// computed sections: new data changes them.
+async fn changed_reports(
+    tx: &mut sqlx::Transaction<'static, Sqlite>,
+    p: &Project,
+    actor: &str,
+) -> Result<Vec<StoredEvent>> {
+    let reports: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM reports WHERE project_id = ? AND status IN ('draft', 'review')")
+            .bind(p.id.as_str())
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut events = Vec::with_capacity(reports.len());
+    for id in reports {
+        let report = app::domain::ReportId::parse(&id).map_err(super::corrupt)?;
+        let sections: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM report_sections WHERE report_id = ? AND kind != 'custom' ORDER BY seq")
+                .bind(report.as_str())
+                .fetch_all(&mut **tx)
+                .await?;
+        let sections = sections
+            .iter()
+            .map(|s| SectionId::parse(s).map_err(super::corrupt))
+            .collect::<Result<Vec<_>>>()?;
+        let event = ReportEvent::ReportChanged {
+            status: None,
+            sections: Some(sections),
+        };
+        events.push(append(tx, &report, actor, event).await?);
+    }
+    Ok(events)
 }

@@ -1,15 +1,20 @@
-//! Templates, reports, their sections and audit log.
+//! Templates, reports, their sections and audit log. Every write here happens in one
+//! transaction together with its event (see `events.rs`) and returns the stored event for
+//! the caller to publish.
 
 use std::collections::HashMap;
 
+use app::domain::{ReportId, ReportStatus, SectionId, Template};
 use app::dto::{Priority, SectionKind};
-use engine::Period;
+use engine::{Period, ProjectId};
 use serde::{Deserialize, Serialize};
-use sqlx::{sqlite::SqliteRow, Row};
+use sqlx::{Sqlite, Transaction};
 
-use super::projects::corrupt;
-use super::{now_text, Store};
+use super::events::append;
+use super::frozen::FrozenSection;
+use super::{corrupt, now_text, Store};
 use crate::error::{Error, Result};
+use crate::events::{ReportEvent, StoredEvent};
 
 /// One entry of a template's section list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,14 +26,14 @@ pub struct TemplateSection {
     pub priority: Option<Priority>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportRow {
-    pub id: String,
-    pub project_id: String,
+    pub id: ReportId,
+    pub project_id: ProjectId,
     pub period: Period,
-    pub template: String,
+    pub template: Template,
     pub title: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub version: u32,
     pub iterations: u32,
     pub generated_by: String,
@@ -36,90 +41,190 @@ pub struct ReportRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionRow {
-    pub id: String,
+    pub id: SectionId,
     pub kind: SectionKind,
     pub title: String,
     pub priority: Priority,
     pub version: u32,
     pub markdown: String,
     pub rows: u32,
-    /// JSON content frozen when the report was approved.
+    /// The stored form of the section frozen when the report was approved.
     pub frozen: Option<String>,
 }
 
 pub struct NewSection {
-    pub id: String,
+    pub id: SectionId,
     pub kind: SectionKind,
     pub title: String,
     pub priority: Priority,
-    pub markdown: String,
     pub rows: u32,
 }
 
 pub struct NewReport {
-    pub id: String,
-    pub project_id: String,
+    pub id: ReportId,
+    pub project_id: ProjectId,
     pub period: Period,
-    pub template: String,
+    pub template: Template,
     pub title: String,
     pub iterations: u32,
     pub generated_by: String,
     pub sections: Vec<NewSection>,
 }
 
+/// An audit log entry, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub action: String,
+    pub actor: String,
+    pub at: String,
+    pub detail: String,
+}
+
+/// A custom section's new text, saved against the version it was edited from.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionEdit<'a> {
+    pub report: &'a ReportId,
+    pub section: &'a SectionId,
+    pub base_version: u32,
+    pub markdown: &'a str,
+    /// The Markdown rendered (sanitised), carried by the event.
+    pub html: &'a str,
+    /// Its placeholder's row count.
+    pub rows: u32,
+    pub actor: &'a str,
+}
+
+/// The result of saving a section against a base version.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    Saved(StoredEvent),
+    /// Someone saved first: the current version and Markdown, so nothing is lost.
+    Stale {
+        current_version: u32,
+        current_markdown: String,
+    },
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRecord {
+    id: String,
+    project_id: String,
+    period: String,
+    template: String,
+    title: String,
+    status: String,
+    version: i64,
+    iterations: i64,
+    generated_by: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl TryFrom<ReportRecord> for ReportRow {
+    type Error = Error;
+    fn try_from(r: ReportRecord) -> Result<Self> {
+        Ok(Self {
+            id: ReportId::parse(&r.id).map_err(corrupt)?,
+            project_id: ProjectId::parse(&r.project_id).map_err(corrupt)?,
+            period: Period::parse(&r.period).map_err(corrupt)?,
+            template: Template::parse(&r.template).map_err(corrupt)?,
+            title: r.title,
+            status: ReportStatus::parse(&r.status).map_err(corrupt)?,
+            version: u32::try_from(r.version).map_err(corrupt)?,
+            iterations: u32::try_from(r.iterations).map_err(corrupt)?,
+            generated_by: r.generated_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SectionRecord {
+    id: String,
+    kind: String,
+    title: String,
+    priority: String,
+    version: i64,
+    markdown: String,
+    rows: i64,
+    frozen: Option<String>,
+}
+
+impl TryFrom<SectionRecord> for SectionRow {
+    type Error = Error;
+    fn try_from(r: SectionRecord) -> Result<Self> {
+        Ok(Self {
+            id: SectionId::parse(&r.id).map_err(corrupt)?,
+            kind: SectionKind::parse(&r.kind).ok_or_else(|| corrupt(&r.kind))?,
+            title: r.title,
+            priority: Priority::parse(&r.priority).ok_or_else(|| corrupt(&r.priority))?,
+            version: u32::try_from(r.version).map_err(corrupt)?,
+            markdown: r.markdown,
+            rows: u32::try_from(r.rows).map_err(corrupt)?,
+            frozen: r.frozen,
+        })
+    }
+}
+
+const REPORT_COLUMNS: &str =
+    "id, project_id, period, template, title, status, version, iterations, generated_by, created_at, updated_at";
+
 impl Store {
-    pub async fn template(&self, id: &str) -> Result<Vec<TemplateSection>> {
+    pub async fn template(&self, id: Template) -> Result<Vec<TemplateSection>> {
         self.timed(async {
             let json: Option<String> = sqlx::query_scalar("SELECT sections FROM templates WHERE id = ?")
-                .bind(id)
+                .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?;
-            let json = json.ok_or_else(|| Error::invalid("template", format!("unknown template {id:?}")))?;
+            let json = json.ok_or_else(|| Error::internal(format!("template {id} is not in the store")))?;
             serde_json::from_str(&json).map_err(corrupt)
         })
         .await
     }
 
     /// A free report id: `base`, else `base-2`, `base-3`, …
-    pub async fn free_report_id(&self, base: &str) -> Result<String> {
+    pub async fn free_report_id(&self, base: &str) -> Result<ReportId> {
         self.timed(async {
             let taken: Vec<String> = sqlx::query_scalar("SELECT id FROM reports WHERE id = ? OR id LIKE ?")
                 .bind(base)
                 .bind(format!("{base}-%"))
                 .fetch_all(&self.pool)
                 .await?;
-            if !taken.iter().any(|t| t == base) {
-                return Ok(base.to_owned());
-            }
-            let n = (2..).find(|n| !taken.contains(&format!("{base}-{n}"))).unwrap_or(2);
-            Ok(format!("{base}-{n}"))
+            let id = if taken.iter().any(|t| t == base) {
+                let n = (2..).find(|n| !taken.contains(&format!("{base}-{n}"))).unwrap_or(2);
+                format!("{base}-{n}")
+            } else {
+                base.to_owned()
+            };
+            ReportId::parse(&id).map_err(|e| Error::internal(format!("report id {id:?}: {e}")))
         })
         .await
     }
 
-    /// Stores a new report with its sections; `false` (and nothing written) when its id was
-    /// taken meanwhile by a concurrent generation.
-    pub async fn create_report(&self, r: &NewReport) -> Result<bool> {
+    /// Stores a new report with its sections and its first event; `None` (and nothing
+    /// written) when its id was taken meanwhile by a concurrent generation.
+    pub async fn create_report(&self, r: &NewReport) -> Result<Option<StoredEvent>> {
         self.timed(async {
             let now = now_text();
             let mut tx = self.write_tx().await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM reports WHERE id = ?")
-                .bind(&r.id)
+                .bind(r.id.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
             if taken.is_some() {
-                return Ok(false);
+                return Ok(None);
             }
             sqlx::query(
                 "INSERT INTO reports (id, project_id, period, template, title, status, version, iterations, \
                  generated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', 1, ?, ?, ?, ?)",
             )
-            .bind(&r.id)
-            .bind(&r.project_id)
+            .bind(r.id.as_str())
+            .bind(r.project_id.as_str())
             .bind(r.period.to_string())
-            .bind(&r.template)
+            .bind(r.template.as_str())
             .bind(&r.title)
             .bind(i64::from(r.iterations))
             .bind(&r.generated_by)
@@ -130,15 +235,14 @@ impl Store {
             for (seq, s) in r.sections.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO report_sections (report_id, id, seq, kind, title, priority, version, markdown, rows) \
-                     VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                     VALUES (?, ?, ?, ?, ?, ?, 1, '', ?)",
                 )
-                .bind(&r.id)
-                .bind(&s.id)
+                .bind(r.id.as_str())
+                .bind(s.id.as_str())
                 .bind(seq as i64)
                 .bind(s.kind.as_str())
                 .bind(&s.title)
                 .bind(s.priority.as_str())
-                .bind(&s.markdown)
                 .bind(i64::from(s.rows))
                 .execute(&mut *tx)
                 .await?;
@@ -151,53 +255,64 @@ impl Store {
                 &format!("template {}", r.template),
             )
             .await?;
+            let event = ReportEvent::ReportChanged {
+                status: Some(ReportStatus::Draft),
+                sections: Some(r.sections.iter().map(|s| s.id.clone()).collect()),
+            };
+            let stored = append(&mut tx, &r.id, &r.generated_by, event).await?;
             tx.commit().await?;
-            Ok(true)
+            Ok(Some(stored))
         })
         .await
     }
 
-    pub async fn report(&self, id: &str) -> Result<(ReportRow, Vec<SectionRow>)> {
+    pub async fn report(&self, id: &ReportId) -> Result<(ReportRow, Vec<SectionRow>)> {
         self.timed(async {
-            let row = sqlx::query("SELECT * FROM reports WHERE id = ?")
-                .bind(id)
+            let row: ReportRecord = sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?"))
+                .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("report {id:?}")))?;
-            let sections = sqlx::query("SELECT * FROM report_sections WHERE report_id = ? ORDER BY seq")
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
+            let sections: Vec<SectionRecord> = sqlx::query_as(
+                "SELECT id, kind, title, priority, version, markdown, rows, frozen FROM report_sections \
+                 WHERE report_id = ? ORDER BY seq",
+            )
+            .bind(id.as_str())
+            .fetch_all(&self.pool)
+            .await?;
             Ok((
-                report_row(&row)?,
-                sections.iter().map(section_row).collect::<Result<_>>()?,
+                row.try_into()?,
+                sections.into_iter().map(SectionRow::try_from).collect::<Result<_>>()?,
             ))
         })
         .await
     }
 
-    pub async fn reports_for_project(&self, project_id: &str) -> Result<Vec<ReportRow>> {
+    pub async fn reports_for_project(&self, project: &ProjectId) -> Result<Vec<ReportRow>> {
         self.timed(async {
-            let rows = sqlx::query(
-                "SELECT * FROM reports WHERE project_id = ? ORDER BY period DESC, created_at DESC, id DESC",
-            )
-            .bind(project_id)
+            let rows: Vec<ReportRecord> = sqlx::query_as(&format!(
+                "SELECT {REPORT_COLUMNS} FROM reports WHERE project_id = ? \
+                 ORDER BY period DESC, created_at DESC, id DESC"
+            ))
+            .bind(project.as_str())
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(report_row).collect()
+            rows.into_iter().map(ReportRow::try_from).collect()
         })
         .await
     }
 
     /// The latest report of every project that has one.
-    pub async fn latest_reports(&self) -> Result<HashMap<String, ReportRow>> {
+    pub async fn latest_reports(&self) -> Result<HashMap<ProjectId, ReportRow>> {
         self.timed(async {
-            let rows = sqlx::query("SELECT * FROM reports ORDER BY period DESC, created_at DESC, id DESC")
-                .fetch_all(&self.pool)
-                .await?;
+            let rows: Vec<ReportRecord> = sqlx::query_as(&format!(
+                "SELECT {REPORT_COLUMNS} FROM reports ORDER BY period DESC, created_at DESC, id DESC"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
             let mut latest = HashMap::new();
-            for r in rows.iter().map(report_row) {
-                let r = r?;
+            for r in rows {
+                let r = ReportRow::try_from(r)?;
                 latest.entry(r.project_id.clone()).or_insert(r);
             }
             Ok(latest)
@@ -205,17 +320,18 @@ impl Store {
         .await
     }
 
-    /// Saves a custom section's Markdown if `base_version` is still current; returns the
-    /// new version, or `Conflict` when someone saved first.
-    pub async fn update_markdown(
-        &self,
-        report_id: &str,
-        section_id: &str,
-        base_version: u32,
-        markdown: &str,
-        rows: u32,
-        actor: &str,
-    ) -> Result<u32> {
+    /// Saves a custom section's Markdown (and its rendered HTML, for the event) if
+    /// `base_version` is still current, with its event, in one transaction.
+    pub async fn update_markdown(&self, edit: &SectionEdit<'_>) -> Result<Saved> {
+        let SectionEdit {
+            report,
+            section,
+            base_version,
+            markdown,
+            html,
+            rows,
+            actor,
+        } = *edit;
         self.timed(async {
             let mut tx = self.write_tx().await?;
             let done = sqlx::query(
@@ -224,47 +340,64 @@ impl Store {
             )
             .bind(markdown)
             .bind(i64::from(rows))
-            .bind(report_id)
-            .bind(section_id)
+            .bind(report.as_str())
+            .bind(section.as_str())
             .bind(i64::from(base_version))
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                return Err(Error::Conflict(format!(
-                    "section {section_id:?} changed since version {base_version}; reload and edit again"
-                )));
+                let current: Option<(i64, String)> =
+                    sqlx::query_as("SELECT version, markdown FROM report_sections WHERE report_id = ? AND id = ?")
+                        .bind(report.as_str())
+                        .bind(section.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (version, current_markdown) =
+                    current.ok_or_else(|| Error::NotFound(format!("section {section:?} in report {report:?}")))?;
+                return Ok(Saved::Stale {
+                    current_version: u32::try_from(version).map_err(corrupt)?,
+                    current_markdown,
+                });
             }
             sqlx::query("UPDATE reports SET updated_at = ? WHERE id = ?")
                 .bind(now_text())
-                .bind(report_id)
+                .bind(report.as_str())
                 .execute(&mut *tx)
                 .await?;
-            audit(&mut tx, report_id, "section_edited", actor, section_id).await?;
+            audit(&mut tx, report, "section_edited", actor, section.as_str()).await?;
+            let event = ReportEvent::SectionUpdated {
+                section_id: section.clone(),
+                version: base_version + 1,
+                content: markdown.to_owned(),
+                html: html.to_owned(),
+                user: actor.to_owned(),
+            };
+            let stored = append(&mut tx, report, actor, event).await?;
             tx.commit().await?;
-            Ok(base_version + 1)
+            Ok(Saved::Saved(stored))
         })
         .await
     }
 
-    pub async fn section_markdown(&self, report_id: &str, section_id: &str) -> Result<String> {
+    pub async fn section_markdown(&self, report: &ReportId, section: &SectionId) -> Result<String> {
         self.timed(async {
             sqlx::query_scalar("SELECT markdown FROM report_sections WHERE report_id = ? AND id = ?")
-                .bind(report_id)
-                .bind(section_id)
+                .bind(report.as_str())
+                .bind(section.as_str())
                 .fetch_optional(&self.pool)
                 .await?
-                .ok_or_else(|| Error::NotFound(format!("section {section_id:?} in report {report_id:?}")))
+                .ok_or_else(|| Error::NotFound(format!("section {section:?} in report {report:?}")))
         })
         .await
     }
 
-    /// The content frozen at approval, if any.
-    pub async fn frozen_section(&self, report_id: &str, section_id: &str) -> Result<Option<String>> {
+    /// The stored form of a frozen section, if the report was approved.
+    pub async fn frozen_section(&self, report: &ReportId, section: &SectionId) -> Result<Option<String>> {
         self.timed(async {
             Ok(
                 sqlx::query_scalar("SELECT frozen FROM report_sections WHERE report_id = ? AND id = ?")
-                    .bind(report_id)
-                    .bind(section_id)
+                    .bind(report.as_str())
+                    .bind(section.as_str())
                     .fetch_optional(&self.pool)
                     .await?
                     .flatten(),
@@ -273,90 +406,102 @@ impl Store {
         .await
     }
 
-    /// Remembers how many rows a section's content has, for its placeholder's height.
-    pub async fn set_section_rows(&self, report_id: &str, section_id: &str, rows: u32) -> Result<()> {
+    /// Records how many rows sections' contents have (their placeholders' heights) after
+    /// the project's data changed, with the event that says they were regenerated.
+    pub async fn set_section_rows(
+        &self,
+        report: &ReportId,
+        rows: &[(SectionId, u32)],
+        actor: &str,
+    ) -> Result<StoredEvent> {
         self.timed(async {
-            sqlx::query("UPDATE report_sections SET rows = ? WHERE report_id = ? AND id = ?")
-                .bind(i64::from(rows))
-                .bind(report_id)
-                .bind(section_id)
-                .execute(&self.pool)
-                .await?;
-            Ok(())
+            let mut tx = self.write_tx().await?;
+            for (section, n) in rows {
+                sqlx::query("UPDATE report_sections SET rows = ? WHERE report_id = ? AND id = ?")
+                    .bind(i64::from(*n))
+                    .bind(report.as_str())
+                    .bind(section.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let event = ReportEvent::ReportChanged {
+                status: None,
+                sections: Some(rows.iter().map(|(s, _)| s.clone()).collect()),
+            };
+            let stored = append(&mut tx, report, actor, event).await?;
+            tx.commit().await?;
+            Ok(stored)
         })
         .await
     }
 
-    /// Moves a report from `from` to `status`; `frozen` holds each section's content when
-    /// approving. `Conflict` when the report is no longer in `from` (someone moved it first).
+    /// Moves a report from `from` to `to`; `frozen` holds each section frozen when
+    /// approving (its stored form, and its rows for the placeholder). `Conflict` when the report is no longer in `from` (someone moved it first).
     pub async fn set_status(
         &self,
-        report_id: &str,
-        from: &str,
-        status: &str,
+        report: &ReportId,
+        from: ReportStatus,
+        to: ReportStatus,
         actor: &str,
-        frozen: &[(String, String)],
-    ) -> Result<()> {
+        frozen: &[(SectionId, FrozenSection)],
+    ) -> Result<StoredEvent> {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             let moved = sqlx::query("UPDATE reports SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
-                .bind(status)
+                .bind(to.as_str())
                 .bind(now_text())
-                .bind(report_id)
-                .bind(from)
+                .bind(report.as_str())
+                .bind(from.as_str())
                 .execute(&mut *tx)
                 .await?;
             if moved.rows_affected() == 0 {
                 return Err(Error::Conflict(format!(
-                    "report {report_id:?} is no longer {from}; reload and try again"
+                    "report {report:?} is no longer {from}; reload and try again"
                 )));
             }
-            for (section_id, json) in frozen {
-                sqlx::query("UPDATE report_sections SET frozen = ? WHERE report_id = ? AND id = ?")
-                    .bind(json)
-                    .bind(report_id)
-                    .bind(section_id)
+            for (section, f) in frozen {
+                sqlx::query("UPDATE report_sections SET frozen = ?, rows = ? WHERE report_id = ? AND id = ?")
+                    .bind(f.to_json()?)
+                    .bind(i64::from(f.rows))
+                    .bind(report.as_str())
+                    .bind(section.as_str())
                     .execute(&mut *tx)
                     .await?;
             }
-            audit(&mut tx, report_id, "status_changed", actor, status).await?;
+            audit(&mut tx, report, "status_changed", actor, to.as_str()).await?;
+            let event = ReportEvent::ReportChanged {
+                status: Some(to),
+                sections: None,
+            };
+            let stored = append(&mut tx, report, actor, event).await?;
             tx.commit().await?;
-            Ok(())
+            Ok(stored)
         })
         .await
     }
 
-    /// (action, actor, at, detail), oldest first.
-    pub async fn audit_log(&self, report_id: &str) -> Result<Vec<(String, String, String, String)>> {
+    pub async fn audit_log(&self, report: &ReportId) -> Result<Vec<AuditEntry>> {
         self.timed(async {
-            let rows = sqlx::query("SELECT action, actor, at, detail FROM audit_log WHERE report_id = ? ORDER BY id")
-                .bind(report_id)
-                .fetch_all(&self.pool)
-                .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get("action")?,
-                        r.try_get("actor")?,
-                        r.try_get("at")?,
-                        r.try_get("detail")?,
-                    ))
-                })
-                .collect()
+            Ok(
+                sqlx::query_as("SELECT action, actor, at, detail FROM audit_log WHERE report_id = ? ORDER BY id")
+                    .bind(report.as_str())
+                    .fetch_all(&self.pool)
+                    .await?,
+            )
         })
         .await
     }
 }
 
-async fn audit(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    report_id: &str,
+pub(super) async fn audit(
+    tx: &mut Transaction<'static, Sqlite>,
+    report: &ReportId,
     action: &str,
     actor: &str,
     detail: &str,
 ) -> Result<()> {
     sqlx::query("INSERT INTO audit_log (report_id, action, actor, at, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(report_id)
+        .bind(report.as_str())
         .bind(action)
         .bind(actor)
         .bind(now_text())
@@ -364,35 +509,4 @@ async fn audit(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-fn report_row(r: &SqliteRow) -> Result<ReportRow> {
-    Ok(ReportRow {
-        id: r.try_get("id")?,
-        project_id: r.try_get("project_id")?,
-        period: Period::parse(r.try_get("period")?).map_err(corrupt)?,
-        template: r.try_get("template")?,
-        title: r.try_get("title")?,
-        status: r.try_get("status")?,
-        version: u32::try_from(r.try_get::<i64, _>("version")?).map_err(corrupt)?,
-        iterations: u32::try_from(r.try_get::<i64, _>("iterations")?).map_err(corrupt)?,
-        generated_by: r.try_get("generated_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
-
-fn section_row(r: &SqliteRow) -> Result<SectionRow> {
-    let kind: String = r.try_get("kind")?;
-    let priority: String = r.try_get("priority")?;
-    Ok(SectionRow {
-        id: r.try_get("id")?,
-        kind: SectionKind::parse(&kind).ok_or_else(|| corrupt(kind))?,
-        title: r.try_get("title")?,
-        priority: Priority::parse(&priority).ok_or_else(|| corrupt(priority))?,
-        version: u32::try_from(r.try_get::<i64, _>("version")?).map_err(corrupt)?,
-        markdown: r.try_get("markdown")?,
-        rows: u32::try_from(r.try_get::<i64, _>("rows")?).map_err(corrupt)?,
-        frozen: r.try_get("frozen")?,
-    })
 }

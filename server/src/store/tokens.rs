@@ -4,7 +4,7 @@ use app::dto::Role;
 use serde::Serialize;
 use sqlx::{sqlite::SqliteRow, Row};
 
-use super::projects::corrupt;
+use super::corrupt;
 use super::{now_text, Store};
 use crate::error::Result;
 

@@ -91,9 +91,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let state = app.state().clone();
     let mut tokens = HashMap::new();
     for role in [Role::Viewer, Role::Editor, Role::Admin] {
-        let (_, t) = server::auth::tokens::create(&state.services.store, role.as_str(), role)
-            .await
-            .expect("token");
+        let (_, t) = state.auth.create_token(role.as_str(), role).await.expect("token");
         tokens.insert(role, t);
     }
     let (tx, rx) = oneshot::channel::<()>();
@@ -206,7 +204,11 @@ impl TestApp {
 
     /// Operation count in the monitor (how many times a pipeline stage ran).
     pub fn runs(&self, operation: &str) -> usize {
-        self.state.monitor.operation_stats(operation).map_or(0, |s| s.count)
+        self.state
+            .services
+            .monitor()
+            .operation_stats(operation)
+            .map_or(0, |s| s.count)
     }
 }
 

@@ -9,6 +9,8 @@ mod cache;
 mod cli;
 mod hostile;
 mod import;
+mod matrix;
 mod pages;
 mod performance;
 mod reports;
+mod upgrade;

@@ -38,7 +38,12 @@ async fn a_report_has_its_high_sections_with_real_figures_in_the_first_html() {
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.expect("html");
     // The EVM table of SPEC §1.3, with the CPI the engine computes from the stored data.
-    let (project, _) = app.state.services.store.load_project("atlas").await.expect("stored");
+    let project = app
+        .state
+        .services
+        .export(&engine::ProjectId::parse("atlas").expect("id"))
+        .await
+        .expect("stored");
     let period = engine::Period::parse("2026-10").expect("period");
     let m = engine::metrics::compute(&project, period, &Default::default()).expect("metrics");
     let cpi = format!("{:.2}", m.evm.cpi.expect("cpi"));
@@ -108,8 +113,11 @@ async fn the_lazy_section_function_returns_the_rendered_section() {
     // An unknown section is a 404 with an error the island can show.
     let res = app.lazy_section(&id, "nope").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A malformed id is an invalid argument, named.
     let res = app.lazy_section("no/such", "x").await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["details"][0]["field"], "report_id", "{body}");
 }
 
 #[tokio::test]

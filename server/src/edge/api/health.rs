@@ -1,5 +1,5 @@
 //! `/livez` (the process answers), `/readyz` (the store answers; a degraded cache is still
-//! ready) and `/metrics` (Prometheus text; needs a principal like the rest of the API).
+//! ready) and `/metrics` (Prometheus text; a viewer's, like the rest of the API).
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -7,20 +7,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::Caller;
-use crate::state::AppState;
+use crate::services::PmrServices;
 
 pub async fn livez() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.services.store.ping().await {
-        Ok(()) => Json(json!({
-            "status": "ready",
-            "cache": state.services.cache.backend(),
-        }))
-        .into_response(),
+pub async fn readyz(State(services): State<PmrServices>) -> Response {
+    match services.ready().await {
+        Ok(cache) => Json(json!({ "status": "ready", "cache": cache })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: store unreachable");
             (
@@ -32,10 +27,10 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn prometheus(State(state): State<AppState>, _caller: Caller) -> Response {
+pub async fn prometheus(State(services): State<PmrServices>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.monitor.prometheus_text(),
+        services.prometheus_text(),
     )
         .into_response()
 }

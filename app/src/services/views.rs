@@ -1,59 +1,33 @@
-//! The seam between the UI and the server (SSR only): the [`Services`] trait the server
-//! implements, the view models the pages render, and the per-request [`RequestCtx`]
-//! (services + who is asking) that pages and server functions start from.
+//! The view models pages render (and the lazy-section function returns): what the UI
+//! needs, typed. They are neither the stored format (the server's `store::frozen` owns that)
+//! nor the public JSON API (the server's `api::dto` owns that); renaming a field here changes
+//! only the UI.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use engine::{
     charts::{Chart, Charts},
     insights::Insight,
     metrics::Metrics,
     metrics::Rag,
-    montecarlo::Forecast,
+    montecarlo::{Forecast, ForecastComparison},
     summary::ExecutiveSummary,
-    Period,
+    Period, ProjectId,
 };
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::dto::{Priority, Role, SectionKind};
+use crate::domain::{ReportId, ReportStatus, SectionId, Template};
+use crate::dto::{Priority, SectionKind};
 use crate::error::AppError;
-
-/// Who is asking. Built by the server's auth layer and put in the request's extensions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Principal {
-    pub name: String,
-    pub role: Role,
-    /// False for the anonymous reader allowed by configuration.
-    pub signed_in: bool,
-}
-
-impl Principal {
-    pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if !self.signed_in && role > Role::Viewer {
-            Err(AppError::Unauthorized)
-        } else if self.role >= role {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!("needs the {} role", role.as_str())))
-        }
-    }
-    pub fn can(&self, role: Role) -> bool {
-        self.require(role).is_ok()
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportLink {
-    pub id: String,
+    pub id: ReportId,
     pub title: String,
     pub period: Period,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioRow {
-    pub id: String,
+    pub id: ProjectId,
     pub name: String,
     pub code: String,
     pub manager: String,
@@ -79,18 +53,18 @@ pub struct SnapshotRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportListItem {
-    pub id: String,
+    pub id: ReportId,
     pub title: String,
     pub period: Period,
-    pub template: String,
-    pub status: String,
+    pub template: Template,
+    pub status: ReportStatus,
     pub version: u32,
     pub created_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectView {
-    pub id: String,
+    pub id: ProjectId,
     pub name: String,
     pub code: String,
     pub manager: String,
@@ -109,7 +83,7 @@ pub struct ProjectView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionOutline {
-    pub id: String,
+    pub id: SectionId,
     pub kind: SectionKind,
     pub title: String,
     pub priority: Priority,
@@ -123,14 +97,14 @@ pub struct SectionOutline {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportOutline {
-    pub id: String,
-    pub project_id: String,
+    pub id: ReportId,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub currency: String,
     pub period: Period,
-    pub template: String,
+    pub template: Template,
     pub title: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub version: u32,
     pub generated_by: String,
     pub created_at: String,
@@ -141,8 +115,8 @@ pub struct ReportOutline {
 }
 
 impl ReportOutline {
-    pub fn section(&self, id: &str) -> Option<&SectionOutline> {
-        self.sections.iter().find(|s| s.id == id)
+    pub fn section(&self, id: &SectionId) -> Option<&SectionOutline> {
+        self.sections.iter().find(|s| &s.id == id)
     }
 }
 
@@ -154,12 +128,17 @@ pub struct SummaryContent {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonteCarloContent {
+    /// The forecast, with the most critical work packages only (the export has them all).
     pub forecast: Forecast,
+    /// When earned schedule and the Monte Carlo disagree: why, and the
+    /// performance-adjusted forecast beside the estimate-based one.
+    #[serde(default)]
+    pub comparison: Option<ForecastComparison>,
     /// The finish histogram with its cumulative curve.
     pub histogram: Option<Chart>,
 }
 
-/// A computed section, as cached (JSON) and rendered.
+/// A computed section's content, as the renderers take it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum SectionContent {
@@ -181,6 +160,17 @@ impl SectionContent {
             _ => 0,
         }
     }
+
+    pub fn kind(&self) -> SectionKind {
+        match self {
+            Self::ExecutiveSummary(_) => SectionKind::ExecutiveSummary,
+            Self::Metrics(_) => SectionKind::Metrics,
+            Self::AiInsights(_) => SectionKind::AiInsights,
+            Self::MonteCarlo(_) => SectionKind::MonteCarlo,
+            Self::Charts(_) => SectionKind::Charts,
+            Self::Custom { .. } => SectionKind::Custom,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,7 +178,7 @@ pub struct ReportView {
     pub outline: ReportOutline,
     /// The high-priority sections rendered to HTML (as cached), in outline order; one
     /// that failed carries its error and the rest of the page renders regardless.
-    pub high: Vec<(String, Result<String, AppError>)>,
+    pub high: Vec<(SectionId, Result<String, AppError>)>,
 }
 
 /// One section on its own page.
@@ -200,17 +190,6 @@ pub struct SectionView {
     pub html: String,
     /// A custom section's Markdown, for its edit form.
     pub markdown: Option<String>,
-}
-
-/// A report to generate, as a form or API request sends it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GenerateRequest {
-    pub project_id: String,
-    pub period: String,
-    pub template: String,
-    #[serde(default)]
-    pub iterations: Option<u64>,
 }
 
 /// One operation's timing statistics, in ms.
@@ -262,66 +241,4 @@ pub struct PerformanceView {
     pub cache_misses: u64,
     /// (component, status) for monitor, cache, websocket, store.
     pub health: Vec<(String, String)>,
-}
-
-/// What the pages and server functions need from the server.
-#[async_trait]
-pub trait Services: Send + Sync + 'static {
-    async fn portfolio(&self) -> Result<Vec<PortfolioRow>, AppError>;
-    async fn project(&self, id: &str) -> Result<ProjectView, AppError>;
-    /// The outline and the high sections, fetched from the cache in one round trip.
-    async fn report(&self, id: &str) -> Result<ReportView, AppError>;
-    async fn section(&self, report_id: &str, section_id: &str) -> Result<SectionView, AppError>;
-    /// The section rendered to HTML, for the lazy island (cache first).
-    /// `version` is the one the page was rendered with: when it is still current the cached
-    /// HTML is found without reading the outline first.
-    async fn section_html(
-        &self,
-        report_id: &str,
-        section_id: &str,
-        version: Option<u32>,
-    ) -> Result<crate::dto::SectionHtml, AppError>;
-    async fn generate_report(&self, by: &Principal, req: GenerateRequest) -> Result<String, AppError>;
-    /// Moves a report along its workflow (see [`crate::dto::STATUS_MOVES`]).
-    async fn set_report_status(&self, by: &Principal, report_id: &str, status: &str) -> Result<(), AppError>;
-    async fn performance(&self) -> Result<PerformanceView, AppError>;
-    /// Admin: switch recording on or off.
-    async fn set_monitoring(&self, by: &Principal, enabled: bool) -> Result<(), AppError>;
-    /// Admin: drop monitor data older than `hours`.
-    async fn clear_monitor_data(&self, by: &Principal, hours: u32) -> Result<usize, AppError>;
-    async fn edit_section(
-        &self,
-        by: &Principal,
-        report_id: &str,
-        section_id: &str,
-        base_version: u32,
-        markdown: String,
-    ) -> Result<u32, AppError>;
-}
-
-pub type SharedServices = Arc<dyn Services>;
-
-/// Services and the principal of the current request.
-#[derive(Clone)]
-pub struct RequestCtx {
-    pub services: SharedServices,
-    pub principal: Principal,
-}
-
-impl RequestCtx {
-    /// From the Leptos context of a page render or server-function call.
-    pub fn current() -> Result<Self, AppError> {
-        let services = use_context::<SharedServices>().ok_or(AppError::Internal)?;
-        let principal = use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<Principal>().cloned())
-            .ok_or(AppError::Unauthorized)?;
-        Ok(Self { services, principal })
-    }
-
-    /// As [`current`](Self::current), refusing principals below `role`.
-    pub fn with_role(role: Role) -> Result<Self, AppError> {
-        let ctx = Self::current()?;
-        ctx.principal.require(role)?;
-        Ok(ctx)
-    }
 }

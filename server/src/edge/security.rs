@@ -10,12 +10,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::state::AppState;
+use std::sync::Arc;
+
+use crate::config::Config;
 
 /// Total request header bytes accepted.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 
-pub async fn harden(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn harden(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
     let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if header_bytes > MAX_HEADER_BYTES {
         let body = app::error::ErrorBody {
@@ -53,7 +55,7 @@ pub async fn harden(State(state): State<AppState>, mut req: Request, next: Next)
     if !public_asset && !h.contains_key(header::CACHE_CONTROL) {
         set(h, header::CACHE_CONTROL, "no-store");
     }
-    if state.config.auth.behind_tls {
+    if config.auth.behind_tls {
         set(
             h,
             header::STRICT_TRANSPORT_SECURITY,

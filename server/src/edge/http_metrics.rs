@@ -10,9 +10,11 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::state::AppState;
+use std::sync::Arc;
 
-pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
+use monitor::Monitor;
+
+pub async fn record(State(monitor): State<Arc<Monitor>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -20,7 +22,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let method = method_label(req.method());
     let started = Instant::now();
     let res = next.run(req).await;
-    state.monitor.record_http(
+    monitor.record_http(
         &route,
         method,
         res.status().as_u16(),

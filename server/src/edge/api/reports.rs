@@ -1,0 +1,110 @@
+//! Reports over JSON: generate, read the outline and sections, edit a custom section,
+//! change status, read the audit log. Ids are parsed here, at the edge; the guard has
+//! already checked the route's declared action.
+
+use std::collections::HashMap;
+
+use app::domain::{ReportId, ReportStatus, SectionId};
+use app::services::{GenerateRequest, Services};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Caller, JsonBody};
+use crate::error::{ApiError, Error, Result};
+use crate::services::PmrServices;
+
+/// A report id from the URL; a malformed one is simply not found.
+pub fn report_id(raw: &str) -> Result<ReportId> {
+    ReportId::parse(raw).map_err(|_| Error::NotFound(format!("report {raw:?}")))
+}
+
+fn section_id(raw: &str) -> Result<SectionId> {
+    SectionId::parse(raw).map_err(|_| Error::NotFound(format!("section {raw:?}")))
+}
+
+pub async fn generate(
+    State(services): State<PmrServices>,
+    Caller(by): Caller,
+    JsonBody(req): JsonBody<GenerateRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = services.generate_report(&by, req).await?;
+    let url = format!("/reports/{id}");
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "url": url }))))
+}
+
+pub async fn show(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let id = report_id(&id)?;
+    Ok(Json(crate::edge::api::dto::ReportDto::from(
+        services.outline(&id).await?,
+    )))
+}
+
+pub async fn section(
+    State(services): State<PmrServices>,
+    Path((id, section)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<impl IntoResponse> {
+    let all = match q.get("criticality").map(String::as_str) {
+        None | Some("top") => false,
+        Some("all") => true,
+        Some(other) => {
+            return Err(Error::invalid(
+                "criticality",
+                format!("must be top or all (got {other:?})"),
+            ))
+        }
+    };
+    let doc = services
+        .section_document(&report_id(&id)?, &section_id(&section)?, all)
+        .await?;
+    Ok(Json(doc))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditBody {
+    base_version: u32,
+    content: String,
+}
+
+pub async fn edit_section(
+    State(services): State<PmrServices>,
+    Caller(by): Caller,
+    Path((id, section)): Path<(String, String)>,
+    JsonBody(body): JsonBody<EditBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (id, section) = (report_id(&id)?, section_id(&section)?);
+    let written = services
+        .edit_section(&by, &id, &section, body.base_version, body.content)
+        .await?;
+    Ok(Json(
+        json!({ "section_id": section, "version": written.version, "offset": written.offset }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    status: ReportStatus,
+}
+
+pub async fn set_status(
+    State(services): State<PmrServices>,
+    Caller(by): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<StatusBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = report_id(&id)?;
+    let written = services.set_report_status(&by, &id, body.status).await?;
+    Ok(Json(
+        json!({ "id": id, "status": body.status, "offset": written.offset }),
+    ))
+}
+
+pub async fn audit(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse> {
+    Ok(Json(services.audit_log(&report_id(&id)?).await?))
+}
