@@ -29,4 +29,4 @@ pub mod services;
 mod shell;
 
 #[cfg(feature = "ssr")]
-pub use shell::{shell, App, CspNonce};
+pub use shell::{shell, App, AssetNames, CspNonce};

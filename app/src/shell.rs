@@ -17,10 +17,18 @@ use crate::pages::{NotFoundPage, PerformancePage, PortfolioPage, ProjectPage, Re
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
+/// The built stylesheet's file name (content-hashed), provided by the server. The script
+/// and WebAssembly names come to Leptos's hydration scripts through its hash file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetNames {
+    pub css: String,
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
         provide_context(Nonce::from_value(nonce.0));
     }
+    let css = use_context::<AssetNames>().map_or_else(|| "pmr.css".to_owned(), |a| a.css);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -28,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" href="/pkg/pmr.css" />
+                <link rel="stylesheet" href=format!("/pkg/{css}") />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options islands=true />
                 <MetaTags />

@@ -7,6 +7,14 @@ export type Role = "admin" | "editor" | "viewer";
 
 export const storage = (role: Role) => path.join(__dirname, "..", ".auth", `${role}.json`);
 
+/** The built asset's URL path: `/pkg/pmr.<hash>.<kind>` (names carry content hashes). */
+export function asset(kind: "js" | "wasm" | "css"): string {
+  const hashes = require("node:fs").readFileSync(path.join(__dirname, "..", "..", "target/site/pkg/hash.txt"), "utf8") as string;
+  const line = hashes.split("\n").find((l) => l.startsWith(`${kind}:`));
+  if (!line) throw new Error(`no ${kind} hash in target/site/pkg/hash.txt`);
+  return `/pkg/pmr.${line.split(":")[1].trim()}.${kind}`;
+}
+
 export function token(role: Role): string {
   const t = process.env[`PMR_${role.toUpperCase()}_TOKEN`];
   if (!t) throw new Error(`no ${role} token from global setup`);

@@ -2,7 +2,7 @@
 // a medium section loads when it comes within 200 px, a low one only once in view; the
 // progress line counts up and goes away; layout does not shift.
 import * as fs from "node:fs";
-import { test, expect, collectProblems } from "./fixtures";
+import { test, expect, collectProblems, asset } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 test.use({ viewport: { width: 1280, height: 600 } });
@@ -125,11 +125,11 @@ test("the first load is five requests and no section data", async ({ page }) => 
   page.on("request", (r) => urls.push(new URL(r.url()).pathname));
   await openHydrated(page);
   await page.waitForLoadState("networkidle");
-  expect(urls.sort()).toEqual(["/favicon.svg", "/pkg/pmr.css", "/pkg/pmr.js", "/pkg/pmr.wasm", REPORT].sort());
+  expect(urls.sort()).toEqual(["/favicon.svg", asset("css"), asset("js"), asset("wasm"), REPORT].sort());
 });
 
 test("the islands bundle stays within 150 kB gzipped", async ({ request }) => {
-  const res = await request.get("/pkg/pmr.wasm", { headers: { "accept-encoding": "gzip" } });
+  const res = await request.get(asset("wasm"), { headers: { "accept-encoding": "identity" } });
   expect(res.ok()).toBe(true);
   const wasm = await res.body();
   const gzipped = require("node:zlib").gzipSync(wasm, { level: 9 }).length;

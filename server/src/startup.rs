@@ -83,11 +83,18 @@ pub async fn build_state(config: Config) -> Result<(AppState, Store)> {
     let cache = Cache::start(config.cache.clone(), config.redis_url.as_deref(), monitor.registry()).await;
     let admission = Arc::new(Admission::new(config.generation.clone()));
     let pipeline = Pipeline::new(config.report.clone(), monitor.clone(), admission);
+    // Built assets carry content hashes; Leptos's hydration scripts find the script's and
+    // the WebAssembly's in this file (an absolute path, so it need not sit by the binary).
+    let hash_file = config.site_root.join("pkg/hash.txt");
     let leptos = LeptosOptions::builder()
         .output_name("pmr")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        .hash_files(hash_file.exists())
+        .hash_file(Arc::from(
+            std::path::absolute(&hash_file).unwrap_or(hash_file).to_string_lossy(),
+        ))
         .build();
     let services = PmrServices::new(Parts {
         store: store.clone(),

@@ -1,14 +1,16 @@
 //! The HTTP edge: everything between a socket and the services. The router is built here
 //! from the declared routes (the JSON API's table, the Leptos pages, the server functions);
-//! the layers around it, outermost first: tracing, compression, browser hardening
-//! (`security`), request timing with closed-set labels (`http_metrics`), normalised paths
-//! and the request deadline (`request_guard`), the body limit, the principal
+//! the layers around it, outermost first: tracing, compression (of pages and API answers;
+//! assets come compressed), browser hardening (`security`), request timing with closed-set
+//! labels (`http_metrics`), static assets from memory (`assets`), normalised paths and the
+//! request deadline (`request_guard`), the body limit, the principal
 //! (`auth::attach_principal`), the cross-site check, and — after routing — the guard that
 //! asks the policy for the route's declared action (`guard`). `serve` runs it on a socket
 //! with connection limits.
 
 pub mod access;
 pub mod api;
+mod assets;
 mod fn_errors;
 mod guard;
 mod http_metrics;
@@ -61,6 +63,8 @@ pub fn served_routes() -> Vec<(Method, String)> {
 pub fn router(state: AppState) -> Router {
     let services: SharedServices = Arc::new(state.services.clone());
     let leptos = state.leptos.clone();
+    let assets = assets::Assets::load(&state.config.site_root);
+    let names = assets.names().clone();
     let routes = generate_route_list(app::App);
     let request_timeout = state.config.http.request_timeout;
     Router::new()
@@ -70,7 +74,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(services.clone()),
+            move || {
+                provide_context(services.clone());
+                provide_context(names.clone());
+            },
             move || app::shell(leptos.clone()),
         )
         .route_layer(from_fn_with_state(Arc::new(access_table()), guard::guard))
@@ -83,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT))
         .layer(from_fn_with_state(request_timeout, request_guard::deadline))
         .layer(from_fn(request_guard::clean_path))
+        .layer(from_fn_with_state(assets, assets::serve))
         .layer(from_fn_with_state(
             state.services.monitor().clone(),
             http_metrics::record,

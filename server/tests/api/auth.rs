@@ -255,7 +255,7 @@ async fn security_headers_are_on_every_response() {
         ("/api/v1/projects", Some(Role::Viewer)),
         ("/livez", None),
         ("/nope", None),
-        ("/pkg/pmr.css", None),
+        (crate::helpers::asset("css").as_str(), None),
     ] {
         let res = app.get(path, role).await;
         let h = res.headers();

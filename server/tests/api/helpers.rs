@@ -47,6 +47,18 @@ impl Drop for TestApp {
     }
 }
 
+/// The built asset's URL path, `/pkg/pmr.<hash>.<kind>` (from `target/site/pkg/hash.txt`).
+pub fn asset(kind: &str) -> String {
+    let hashes = std::fs::read_to_string(workspace_root().join("target/site/pkg/hash.txt"))
+        .expect("the site is built (scripts/build-site.sh)");
+    let hash = hashes
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{kind}:")))
+        .expect("a hash for the kind")
+        .trim();
+    format!("/pkg/pmr.{hash}.{kind}")
+}
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }

@@ -4,6 +4,7 @@
 mod helpers;
 mod redis_server;
 
+mod assets;
 mod auth;
 mod cache;
 mod cli;
