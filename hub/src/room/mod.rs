@@ -11,7 +11,7 @@
 
 mod sequencer;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::ids::{ConnectionId, ReportId, UserId};
@@ -168,23 +168,25 @@ impl Room {
     /// Participants: active members grouped by user, earliest first.
     pub fn participants(&self) -> Vec<Participant> {
         let s = self.lock();
-        let mut by_user: Vec<Participant> = Vec::new();
+        let mut by_user: HashMap<&UserId, Participant> = HashMap::new();
         for peer in s.members.iter().filter(|m| m.active).map(|m| &m.peer) {
-            match by_user.iter_mut().find(|p| p.user == peer.principal.user) {
-                Some(p) => {
-                    p.since = p.since.min(peer.since_ms);
-                    p.last_active = p.last_active.max(peer.last_active_ms());
-                }
-                None => by_user.push(Participant {
+            let (since, last_active) = (peer.since_ms, peer.last_active_ms());
+            by_user
+                .entry(&peer.principal.user)
+                .and_modify(|p| {
+                    p.since = p.since.min(since);
+                    p.last_active = p.last_active.max(last_active);
+                })
+                .or_insert_with(|| Participant {
                     user: peer.principal.user.clone(),
                     role: peer.principal.role,
-                    since: peer.since_ms,
-                    last_active: peer.last_active_ms(),
-                }),
-            }
+                    since,
+                    last_active,
+                });
         }
-        by_user.sort_by_key(|p| p.since);
-        by_user
+        let mut participants: Vec<Participant> = by_user.into_values().collect();
+        participants.sort_by(|a, b| (a.since, &a.user).cmp(&(b.since, &b.user)));
+        participants
     }
 
     /// (connections, last offset, messages waiting to be written).

@@ -31,8 +31,11 @@ fn store_edits(hub: &TestHub, n: usize) {
 #[tokio::test(start_paused = true)]
 async fn resume_replays_every_event_after_n_once_in_order_then_live_ones() {
     let hub = hub();
-    let _ann = Client::join(&hub, editor("ann")).await;
-    store_edits(&hub, 5);
+    let mut ann = Client::join(&hub, editor("ann")).await;
+    for i in 0..5 {
+        hub.publish(&report(), hub.backend().store_edit("notes", &format!("v{i}"), "api"));
+    }
+    assert_eq!(offsets_through(&mut ann, 5).await, vec![1, 2, 3, 4, 5]);
     let mut bob = Client::connect(&hub, REPORT, editor("bob"), Some(2), Reader::Fast);
     // Who is here comes as presence (no session_state on a resume).
     assert!(matches!(bob.message().await, ServerMessage::Presence(p) if p.user.as_str() == "ann" && p.online));
