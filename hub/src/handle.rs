@@ -14,7 +14,7 @@ use crate::ids::{ReportId, UserId};
 use crate::protocol::Ephemeral;
 use crate::publication::{encode, Publication};
 use crate::registry::Shared;
-use crate::stats::{BatchInfo, HubStats, NoObserver, Observer, SessionStats};
+use crate::stats::{BatchInfo, HubStats, NoObserver, Observer, Refused, SessionStats};
 
 /// The collaboration hub of one server instance.
 pub struct Hub<B> {
@@ -55,6 +55,16 @@ impl<B: Backend> Hub<B> {
         E: Display,
     {
         connection::serve(Arc::clone(&self.shared), join, sink, stream).await
+    }
+
+    /// Closes a socket the server will not hand to the hub — no valid credentials, or an
+    /// `Origin` that is not the site's own — with `code` (1008), counted among the refusals.
+    pub async fn reject<Si>(&self, mut sink: Si, code: CloseCode, reason: &'static str)
+    where
+        Si: Sink<Frame> + Unpin,
+    {
+        self.shared.counters.refused(Refused::ByServer);
+        connection::say_goodbye(&mut sink, code, reason).await;
     }
 
     /// Delivers a stored event to the report's room on this instance, once and in offset

@@ -41,6 +41,8 @@ pub(crate) enum Refused {
     NotFound,
     Unavailable,
     ShuttingDown,
+    /// Refused by the server before the hub took the socket (credentials, origin).
+    ByServer,
 }
 
 /// Closes the hub decided, by cause.
@@ -76,7 +78,7 @@ pub(crate) struct Counters {
     pub batched_messages: AtomicU64,
     pub gap_fills: AtomicU64,
     pub resyncs: AtomicU64,
-    refusals: [AtomicU64; 6],
+    refusals: [AtomicU64; 7],
     closes: [AtomicU64; 6],
 }
 
@@ -118,6 +120,7 @@ impl Counters {
                 not_found: refusal(Refused::NotFound),
                 unavailable: refusal(Refused::Unavailable),
                 shutting_down: refusal(Refused::ShuttingDown),
+                by_server: refusal(Refused::ByServer),
             },
             closes: Closes {
                 slow_consumer: close(ClosedFor::SlowConsumer),
@@ -164,6 +167,8 @@ pub struct Refusals {
     pub not_found: u64,
     pub unavailable: u64,
     pub shutting_down: u64,
+    /// Sockets the server closed through [`crate::Hub::reject`] (no credentials, wrong origin).
+    pub by_server: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -160,11 +160,12 @@ pub(crate) fn refusal(why: Refused) -> (CloseCode, &'static str) {
         Refused::NotFound => (CloseCode::POLICY, "no such report"),
         Refused::Unavailable => (CloseCode::INTERNAL, "report unavailable, try again"),
         Refused::ShuttingDown => (CloseCode::GOING_AWAY, "server shutting down"),
+        Refused::ByServer => (CloseCode::POLICY, "not allowed"),
     }
 }
 
 /// Sends a close frame and closes the sink, giving up after [`CLOSE_WRITE_TIMEOUT`].
-async fn say_goodbye<Si: Sink<Frame> + Unpin>(sink: &mut Si, code: CloseCode, reason: &'static str) {
+pub(crate) async fn say_goodbye<Si: Sink<Frame> + Unpin>(sink: &mut Si, code: CloseCode, reason: &'static str) {
     let goodbye = async {
         sink.send(Frame::close(code, reason)).await?;
         sink.close().await

@@ -1,8 +1,9 @@
 //! Admission (SPEC §5): participants per session and connections per instance → 1013; not
 //! allowed → 1008. A refused socket is closed before any message and leaves no trace.
 
+use futures::StreamExt;
 use hub::protocol::Ephemeral;
-use hub::{CloseCode, HubConfig, Principal, ReportId, Role};
+use hub::{CloseCode, Frame, HubConfig, Principal, ReportId, Role};
 
 use crate::*;
 
@@ -68,4 +69,17 @@ async fn not_allowed_and_unknown_reports_close_1008() {
     let relayed = hub.backend().relayed();
     assert_eq!(relayed.len(), 1, "only vic's arrival: {relayed:?}");
     assert!(matches!(&relayed[0], Ephemeral::Presence(p) if p.user.as_str() == "vic" && p.online));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_server_can_reject_a_socket_it_will_not_hand_over() {
+    let hub = hub();
+    let (sink, mut from_hub) = mpsc::unbounded();
+    hub.reject(sink, CloseCode::POLICY, "wrong origin").await;
+    assert_eq!(
+        from_hub.next().await,
+        Some(Frame::close(CloseCode::POLICY, "wrong origin"))
+    );
+    assert_eq!(from_hub.next().await, None, "and the socket is closed");
+    assert_eq!(hub.stats().refusals.by_server, 1);
 }
