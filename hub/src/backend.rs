@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 
 use crate::ids::{Principal, ReportId};
-use crate::protocol::{CommentAdd, CommentResolve, Conflict, Ephemeral, Event, SectionUpdate};
+use crate::protocol::{CommentAdd, CommentResolve, Conflict, Ephemeral, Event, Participant, SectionUpdate};
 
 /// A durable event as stored, with when it was stored (for `websocket_message_latency`).
 #[derive(Clone, Debug, PartialEq)]
@@ -33,13 +33,16 @@ impl StoredEvent {
     }
 }
 
-/// The report as a joiner first sees it. The hub adds the participants (it owns presence).
+/// The report as a joiner first sees it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     pub section_versions: BTreeMap<String, u32>,
     pub comments: Vec<Value>,
     /// The offset of the last event the snapshot includes.
     pub offset: u64,
+    /// Participants connected to *other* instances (the server's shared presence); empty
+    /// with one instance. The hub adds this instance's own, which win for the same user.
+    pub remote_participants: Vec<Participant>,
 }
 
 /// Why the backend will not let a principal into a report's room.

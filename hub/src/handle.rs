@@ -74,6 +74,18 @@ impl<B: Backend> Hub<B> {
         self.shared.publish(report, Publication::event(&event));
     }
 
+    /// After the server's subscription to the other instances was lost and re-established:
+    /// every room here re-reads the events after its last offset from the backend (in the
+    /// background), so whatever was published meanwhile is delivered, once and in order; a
+    /// room whose history is gone resynchronises its members. Returns the number of rooms.
+    pub fn catch_up_rooms(&self) -> usize {
+        let rooms = self.shared.rooms();
+        for room in &rooms {
+            crate::gap::spawn_catch_up(Arc::clone(&self.shared), Arc::clone(room));
+        }
+        rooms.len()
+    }
+
     /// Presence or a cursor from another instance, to this instance's members of the room.
     pub fn publish_ephemeral(&self, report: &ReportId, message: &Ephemeral) {
         if let Some(room) = self.shared.room(report) {

@@ -91,6 +91,7 @@ where
         }
         self.send_resync_required().await?;
         let snapshot = self.snapshot().await?;
+        self.room.seed(snapshot.offset);
         self.send_state(snapshot).await
     }
 
@@ -104,8 +105,14 @@ where
         for own in self.cursor.reset(snapshot.offset) {
             self.enqueue(own.ack).await?;
         }
+        let mut participants = self.room.participants();
+        for remote in snapshot.remote_participants {
+            if !participants.iter().any(|p| p.user == remote.user) {
+                participants.push(remote);
+            }
+        }
         let state = SessionState {
-            participants: self.room.participants(),
+            participants,
             section_versions: snapshot.section_versions,
             comments: snapshot.comments,
             offset: snapshot.offset,

@@ -153,6 +153,18 @@ impl Room {
         self.lock().seq.missing_after()
     }
 
+    pub fn last(&self) -> Option<u64> {
+        self.lock().seq.last()
+    }
+
+    /// The room's history cannot be recovered: release what is held, resynchronise every
+    /// member, and let the next event (or joiner) start the sequence again.
+    pub fn restart(&self) {
+        let mut s = self.lock();
+        resync_all(&mut s);
+        s.seq.forget();
+    }
+
     /// Ends a fill. If a gap is still open the events are gone: every member is told to
     /// resynchronise and the room moves on from what it holds.
     pub fn finish_fill(&self) -> bool {

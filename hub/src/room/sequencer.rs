@@ -88,6 +88,12 @@ impl Sequencer {
         ready
     }
 
+    /// Forgets where the stream is: the next event starts it again (after history was lost).
+    pub fn forget(&mut self) {
+        self.last = None;
+        self.held.clear();
+    }
+
     pub fn fill_finished(&mut self) {
         self.filling = false;
     }

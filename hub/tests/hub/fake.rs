@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use hub::protocol::{CommentAdded, CommentResolved, Conflict, Ephemeral, Event, SectionUpdated};
+use hub::protocol::{CommentAdded, CommentResolved, Conflict, Ephemeral, Event, Participant, SectionUpdated};
 use hub::{Backend, Command, ErrorReply, HistoryError, Principal, Refusal, Reply, ReportId, Snapshot, StoredEvent};
 use serde_json::json;
 use tokio::sync::{watch, Notify};
@@ -32,6 +32,8 @@ pub struct Fake {
     handled: AtomicUsize,
     forbidden: Mutex<HashSet<String>>,
     relayed: Mutex<Vec<Ephemeral>>,
+    /// Participants on "other instances", as shared presence would report them.
+    remote: Mutex<Vec<Participant>>,
 }
 
 impl Default for Fake {
@@ -46,6 +48,7 @@ impl Default for Fake {
             handled: AtomicUsize::new(0),
             forbidden: Mutex::default(),
             relayed: Mutex::default(),
+            remote: Mutex::default(),
         }
     }
 }
@@ -88,6 +91,10 @@ impl Fake {
 
     pub fn lag_snapshots_by(&self, events: u64) {
         self.snapshot_lag.store(events, Ordering::SeqCst);
+    }
+
+    pub fn add_remote(&self, participant: Participant) {
+        lock(&self.remote).push(participant);
     }
 
     pub fn forbid(&self, user: &str) {
@@ -195,6 +202,7 @@ impl Backend for Fake {
             section_versions: s.sections.iter().map(|(k, (v, _))| (k.clone(), *v)).collect(),
             comments: s.comments.clone(),
             offset: (s.events.len() as u64).saturating_sub(lag),
+            remote_participants: lock(&self.remote).clone(),
         })
     }
 

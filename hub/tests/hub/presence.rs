@@ -2,7 +2,9 @@
 //! joins and their last one leaves; cursors to everyone but the sender; neither is durable;
 //! both cross instances through `Backend::relay` and `Hub::publish_ephemeral`.
 
-use hub::protocol::{ClientFrame, ClientMessage, CursorAt, CursorMove, Ephemeral, MessageId, Presence, ServerMessage};
+use hub::protocol::{
+    ClientFrame, ClientMessage, CursorAt, CursorMove, Ephemeral, MessageId, Participant, Presence, ServerMessage,
+};
 use hub::{Principal, ReportId, Role};
 
 use crate::*;
@@ -109,4 +111,30 @@ async fn presence_from_another_instance_reaches_everyone_here() {
     });
     hub.publish_ephemeral(&ReportId::new(REPORT), &elsewhere);
     assert_eq!(ann.message().await, presence("zoe", true));
+}
+
+#[tokio::test(start_paused = true)]
+async fn session_state_lists_participants_of_other_instances_too() {
+    let hub = hub();
+    let remote = |user: &str| Participant {
+        user: user.into(),
+        role: Role::Editor,
+        since: 1,
+        last_active: 2,
+    };
+    hub.backend().add_remote(remote("zoe"));
+    // The same user also here: this instance's entry wins.
+    hub.backend().add_remote(remote("ann"));
+    let _ann = Client::join(&hub, editor("ann")).await;
+    let mut bob = Client::connect(&hub, REPORT, editor("bob"), None, Reader::Fast);
+    let ServerMessage::SessionState(state) = bob.message().await else {
+        panic!("expected session_state")
+    };
+    let mut users: Vec<_> = state
+        .participants
+        .iter()
+        .map(|p| (p.user.as_str(), p.since == 1))
+        .collect();
+    users.sort();
+    assert_eq!(users, vec![("ann", false), ("bob", false), ("zoe", true)]);
 }

@@ -147,3 +147,32 @@ async fn a_joiner_whose_snapshot_lags_the_room_catches_up() {
     assert!(matches!(bob.message().await, ServerMessage::SessionState(s) if s.offset == 1));
     assert_eq!(offsets_through(&mut bob, 3).await, vec![2, 3]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn after_a_lost_subscription_rooms_catch_up_on_what_they_missed() {
+    let hub = hub();
+    let mut ann = Client::join(&hub, editor("ann")).await;
+    hub.publish(&report(), hub.backend().store_edit("notes", "seen", "api"));
+    assert_eq!(offsets_through(&mut ann, 1).await, vec![1]);
+    // Published on other instances while this one was not listening.
+    store_edits(&hub, 2);
+    assert_eq!(hub.catch_up_rooms(), 1);
+    assert_eq!(offsets_through(&mut ann, 3).await, vec![2, 3]);
+    // Heard again once the subscription is back: duplicates, dropped.
+    hub.publish(&report(), hub.backend().store_edit("notes", "new", "api"));
+    assert_eq!(offsets_through(&mut ann, 4).await, vec![4]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_catch_up_past_the_kept_history_resynchronises_and_carries_on() {
+    let hub = hub();
+    let mut ann = Client::join(&hub, editor("ann")).await;
+    store_edits(&hub, 5);
+    hub.backend().prune_through(3);
+    hub.catch_up_rooms();
+    assert_eq!(ann.message().await, ServerMessage::ResyncRequired);
+    assert!(matches!(ann.message().await, ServerMessage::SessionState(s) if s.offset == 5));
+    hub.publish(&report(), hub.backend().store_edit("notes", "on", "api"));
+    assert_eq!(offsets_through(&mut ann, 6).await, vec![6]);
+    assert_eq!(hub.backend().replays(), 1, "no fill loop after the restart");
+}
