@@ -18,7 +18,34 @@
 //! Several instances: every instance's hub gets every stored event through
 //! [`Hub::publish`] (the server subscribes to Redis); offsets make duplicates and crossings
 //! harmless and gaps visible. Presence and cursors cross instances through
-//! [`Backend::relay`] and [`Hub::publish_ephemeral`].
+//! [`Backend::relay`] and [`Hub::publish_ephemeral`]; after a lost subscription,
+//! [`Hub::catch_up_rooms`].
+//!
+//! Wiring, in the server (a sketch; axum 0.8):
+//!
+//! ```text
+//! state:    hub: Hub<StoreBackend> = Hub::with_observer(config_from_ws_settings, backend, monitor_observer)?
+//! route:    GET /ws/reports/{id}?since=N → authenticate like the pages; then
+//!           ws.max_message_size(128 KiB)            // above 64 KiB so the hub answers 1009 itself
+//!             .read_buffer_size(4 KiB).write_buffer_size(4 KiB)   // small per-socket buffers
+//!             .on_upgrade(|socket| async move {
+//!                 let (sink, stream) = socket.split();
+//!                 let sink = sink.with(|f: Frame| ready(Ok::<_, axum::Error>(message_of(f))));
+//!                 let stream = stream.map(|m| m.map(frame_of));
+//!                 if bad origin or no principal { hub.reject(sink, CloseCode::POLICY, "…").await }
+//!                 else { let closed = hub.serve(Join { report, principal, since }, sink, stream).await; log it }
+//!             })
+//! frames:   Message::Text(t) ↔ Frame::Text(Bytes::from(t) / Utf8Bytes::try_from(bytes)),
+//!           Binary, Ping, Pong alike, Close(Some(cf)) ↔ Frame::Close { code, reason },
+//!           Close(None) → Frame::Close { code: CloseCode::NO_STATUS, .. }
+//! writes:   every route that stores an event (JSON API, forms, generation) → hub.publish(report, event)
+//!           and the Redis subscriber → hub.publish / hub.publish_ephemeral; on resubscribe → hub.catch_up_rooms()
+//! revoke:   token revoked or signed out → hub.disconnect_user(user, CloseCode::POLICY) (on every instance)
+//! stats:    /websocket/stats → hub.stats(); /websocket/sessions/{id} → hub.session(id)
+//! monitor:  Observer::message_latency → record_metric("websocket_message_latency", ms);
+//!           Observer::concurrent_sessions → record_metric("concurrent_sessions", n)
+//! shutdown: before the listener's graceful shutdown completes → hub.shutdown().await
+//! ```
 
 mod backend;
 mod config;

@@ -31,16 +31,18 @@ where
 {
     /// A durable event from the room: delivered once, in order, after filling any gap.
     pub(super) async fn on_event(&mut self, event: Arc<Publication>, offset: u64) -> Result<(), Stop> {
+        // Gaps and resyncs are rare and deep: boxed, so an idle connection does not carry
+        // their state.
         let mut verdict = self.cursor.admit(offset);
         if verdict == Admit::Gap && !self.closing {
-            self.catch_up().await?;
+            Box::pin(self.catch_up()).await?;
             verdict = self.cursor.admit(offset);
         }
         match verdict {
             Admit::Deliver => self.emit_event(event, offset).await,
             Admit::Skip => Ok(()),
             Admit::Gap if self.closing => Ok(()),
-            Admit::Gap => self.resync().await,
+            Admit::Gap => Box::pin(self.resync()).await,
         }
     }
 

@@ -58,7 +58,9 @@ where
                     flush: true,
                 }),
                 Wake::Queue => Ok(()),
-                Wake::Client(frame) => self.on_frame(frame).await,
+                // Boxed: handling a client message (parse, backend call, reply) is the
+                // deepest path, and an idle connection should not carry its state.
+                Wake::Client(frame) => Box::pin(self.on_frame(frame)).await,
                 Wake::Timer => self.on_timer().await,
             };
             if let Err(stop) = step {
@@ -80,7 +82,7 @@ where
                     Some(offset) => self.on_event(m, offset).await?,
                     None => self.enqueue(m).await?,
                 },
-                Some(Outgoing::Resync) => self.resync().await?,
+                Some(Outgoing::Resync) => Box::pin(self.resync()).await?,
             }
         }
         self.more_queued = true;
