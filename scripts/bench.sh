@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of BENCHMARKS.md: criterion for the engine, the monitor and cold report
+# The benchmarks of BENCHMARKS.md: criterion for the engine, the monitor, the hub and cold report
 # generation; a load run (own redis-server, 32 connections) for the cache and the
 # monitor's overhead. Timings belong here, not in the tests.
 set -euo pipefail
@@ -12,5 +12,6 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 cargo bench --locked -p engine -- --warm-up-time 1 --measurement-time 5
 cargo bench --locked -p monitor -- --warm-up-time 1 --measurement-time 3
+cargo bench --locked -p hub -- --warm-up-time 1 --measurement-time 3
 cargo bench --locked -p server --bench generation
 cargo bench --locked -p server --features bench --bench load
