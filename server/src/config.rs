@@ -76,12 +76,23 @@ pub struct AdmissionConfig {
     pub queue_wait: Duration,
 }
 
+/// Live collaboration (SPEC §5, §6).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WsConfig {
+    /// `WS_BATCH_MAX_SIZE` (10): a batch is sent when it holds this many messages.
     pub batch_max_size: usize,
+    /// `WS_BATCH_MAX_WAIT_MS` (50): …or this long after its first one.
     pub batch_max_wait: Duration,
+    /// `WS_ENABLE_BATCHING` (true).
     pub enable_batching: bool,
+    /// `WS_IDLE_TIMEOUT_MINUTES` (30): no client message this long → close 4000.
     pub idle_timeout: Duration,
+    /// `WS_MAX_PARTICIPANTS` (50) per report session → close 1013 beyond.
+    pub max_participants: usize,
+    /// `WS_MAX_CONNECTIONS` (10000) per instance → close 1013 beyond.
+    pub max_connections: usize,
+    /// `WS_MAX_QUEUE_BYTES` (1 MiB) undelivered per connection → close 4001 beyond.
+    pub max_queue_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,10 +150,13 @@ impl Config {
             cache: cache(&v)?,
             monitor: monitor_config(&v)?,
             ws: WsConfig {
-                batch_max_size: v.parse("WS_BATCH_MAX_SIZE", "10")?,
-                batch_max_wait: Duration::from_millis(v.parse("WS_BATCH_MAX_WAIT_MS", "50")?),
+                batch_max_size: v.positive("WS_BATCH_MAX_SIZE", "10")?,
+                batch_max_wait: Duration::from_millis(v.positive("WS_BATCH_MAX_WAIT_MS", "50")?),
                 enable_batching: v.bool("WS_ENABLE_BATCHING", true)?,
-                idle_timeout: Duration::from_secs(60 * v.parse::<u64>("WS_IDLE_TIMEOUT_MINUTES", "30")?),
+                idle_timeout: Duration::from_secs(60 * v.positive::<u64>("WS_IDLE_TIMEOUT_MINUTES", "30")?),
+                max_participants: v.positive("WS_MAX_PARTICIPANTS", "50")?,
+                max_connections: v.positive("WS_MAX_CONNECTIONS", "10000")?,
+                max_queue_bytes: v.positive("WS_MAX_QUEUE_BYTES", "1048576")?,
             },
             auth: AuthConfig {
                 allow_anonymous: v.bool("PMR_ALLOW_ANONYMOUS", false)?,

@@ -7,6 +7,7 @@ pub mod admission;
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod collab;
 pub mod config;
 pub mod demo;
 pub mod edge;

@@ -17,7 +17,6 @@ use crate::admission::Admission;
 use crate::auth::Auth;
 use crate::cache::Cache;
 use crate::config::Config;
-use crate::demo;
 use crate::edge::{router, serve};
 use crate::error::{Context, Result};
 use crate::events::EventBus;
@@ -25,6 +24,7 @@ use crate::pipeline::Pipeline;
 use crate::services::{Parts, PmrServices};
 use crate::state::AppState;
 use crate::store::Store;
+use crate::{collab, demo};
 
 /// A built application bound to its port, not yet serving.
 pub struct Application {
@@ -64,9 +64,14 @@ impl Application {
         let (stop_tx, stop_rx) = watch::channel(false);
         self.state.services.spawn_background(stop_rx.clone());
         spawn_samplers(&self.state, stop_rx.clone());
+        collab::spawn_bridge(self.state.services.events(), self.state.collab.clone(), stop_rx.clone());
+        spawn_disconnects(&self.state, stop_rx.clone());
         let limits = self.state.config.http.limits.clone();
+        let collab = self.state.collab.clone();
         tokio::spawn(async move {
             shutdown.await;
+            // Sockets first (1001 after what is queued), then the HTTP connections.
+            collab.shutdown().await;
             let _ = stop_tx.send(true);
         });
         serve::serve(self.listener, router(self.state), limits, stop_rx)
@@ -105,9 +110,16 @@ pub async fn build_state(config: Config) -> Result<(AppState, Store)> {
         generate_per_minute: config.auth.generate_per_minute,
     });
     let auth = Auth::new(store.clone(), config.auth.clone());
+    let collab = hub::Hub::with_observer(
+        collab::hub_config(&config.ws),
+        collab::ServicesBackend::new(services.clone()),
+        Arc::new(collab::MonitorObserver(services.monitor().clone())),
+    )
+    .map_err(|e| crate::error::Error::internal(format!("WS settings: {e}")))?;
     let state = AppState {
         services,
         auth,
+        collab,
         config: Arc::new(config),
         leptos,
     };
@@ -123,10 +135,33 @@ async fn bootstrap_admin(state: &AppState, store: &Store) -> Result<Option<Strin
     Ok(Some(token))
 }
 
+/// A revoked token or a signed-out session closes that user's sockets (1008).
+fn spawn_disconnects(state: &AppState, mut stop: watch::Receiver<bool>) {
+    let mut ended = state.auth.ended();
+    let collab = state.collab.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                got = ended.recv() => match got {
+                    Ok(user) => {
+                        let closed = collab.disconnect_user(&hub::UserId::new(user.as_str()), hub::CloseCode::POLICY);
+                        tracing::info!(user = %user, closed, "credentials ended; sockets closed");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+                _ = stop.changed() => return,
+            }
+        }
+    });
+}
+
 /// Periodic samples for the monitor: the cache hit rate over the last minute (with the
-/// number of reads it rests on) and the process's resident memory.
+/// number of reads it rests on), the process's resident memory, and the hub's figures.
 fn spawn_samplers(state: &AppState, mut stop: watch::Receiver<bool>) {
     let services = state.services.clone();
+    let collab = state.collab.clone();
+    let hub_metrics = collab::HubMetrics::new(services.monitor().registry());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
@@ -135,6 +170,7 @@ fn spawn_samplers(state: &AppState, mut stop: watch::Receiver<bool>) {
                 _ = stop.changed() => return,
             }
             services.sample();
+            hub_metrics.sample(&collab, services.monitor());
         }
     });
 }

@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use monitor::Monitor;
 
 use crate::auth::Auth;
+use crate::collab::Collab;
 use crate::config::Config;
 use crate::services::PmrServices;
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub services: PmrServices,
     /// Tokens, sessions and sign-in.
     pub auth: Auth,
+    /// Live collaboration: the report rooms of this instance.
+    pub collab: Collab,
     /// The parsed configuration.
     pub config: Arc<Config>,
     /// Where the site's assets are and what the bundle is called (for Leptos).
@@ -32,6 +35,12 @@ impl FromRef<AppState> for PmrServices {
 impl FromRef<AppState> for Auth {
     fn from_ref(s: &AppState) -> Self {
         s.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Collab {
+    fn from_ref(s: &AppState) -> Self {
+        s.collab.clone()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each reads the request context, awaits its data through the
 //! services, and renders; failures become an error panel with the right status.
 
+mod comments;
 mod not_found;
 mod performance;
 mod portfolio;
@@ -13,6 +14,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
+pub use comments::{add_comment, resolve_comment, AddComment, CommentThreads, ResolveComment};
 pub use not_found::NotFoundPage;
 pub use performance::{
     clear_monitor_data, dashboard_html, set_monitoring, ClearMonitorData, PerformancePage, SetMonitoring,

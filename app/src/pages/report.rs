@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use leptos::server_fn::ServerFn as _;
 
+use super::comments::CommentThreads;
 use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout, StatusBadge};
 use crate::domain::{arg, ReportId, ReportStatus, StatusMove};
@@ -15,7 +16,7 @@ use crate::error::AppError;
 use crate::islands::{LazySection, SectionProgress};
 use crate::policy::Action;
 use crate::sections::body_class;
-use crate::services::{ReportOutline, ReportView, RequestCtx, SectionOutline};
+use crate::services::{Comment, ReportOutline, ReportView, RequestCtx, SectionOutline};
 
 /// Moves the report along its workflow from the buttons in its header (plain form post),
 /// then back to the report; a refused move comes back as a message.
@@ -46,20 +47,28 @@ pub fn ReportPage() -> impl IntoView {
             {awaited(move |ctx| async move {
                 let id = ReportId::parse(&id).map_err(|_| AppError::NotFound(format!("report {id:?}")))?;
                 let report = ctx.services.report(&id).await?;
+                let comments = ctx.services.comments(&id).await?;
+                let can_comment = ctx.principal.may(Action::Comment);
                 let moves = report
                     .outline
                     .status
                     .moves()
                     .filter(|m| ctx.principal.may(Action::MoveStatus(m)))
                     .collect();
-                Ok(view! { <ReportBody report moves error /> }.into_any())
+                Ok(view! { <ReportBody report comments can_comment moves error /> }.into_any())
             })}
         </Layout>
     }
 }
 
 #[component]
-fn ReportBody(report: ReportView, moves: Vec<&'static StatusMove>, error: Option<String>) -> impl IntoView {
+fn ReportBody(
+    report: ReportView,
+    comments: Vec<Comment>,
+    can_comment: bool,
+    moves: Vec<&'static StatusMove>,
+    error: Option<String>,
+) -> impl IntoView {
     let ReportView { outline, mut high } = report;
     let total = outline.sections.len();
     let preloaded = outline.sections.iter().filter(|s| s.priority == Priority::High).count();
@@ -71,7 +80,16 @@ fn ReportBody(report: ReportView, moves: Vec<&'static StatusMove>, error: Option
                 .iter()
                 .position(|(id, _)| id == &s.id)
                 .map(|i| high.swap_remove(i).1);
-            view! { <ReportSection outline=outline.clone() section=s.clone() html=content /> }
+            let mine: Vec<Comment> = comments.iter().filter(|c| c.section_id == s.id).cloned().collect();
+            view! {
+                <ReportSection outline=outline.clone() section=s.clone() html=content />
+                <CommentThreads
+                    report_id=outline.id.clone()
+                    section_id=s.id.clone()
+                    comments=mine
+                    can_comment
+                />
+            }
         })
         .collect_view();
     view! {

@@ -75,6 +75,19 @@ pub trait Services: Send + Sync + 'static {
         base_version: u32,
         markdown: String,
     ) -> Result<Written, AppError>;
+    /// Every comment of a report, oldest first (threads by `parent_id`).
+    async fn comments(&self, report: &ReportId) -> Result<Vec<Comment>, AppError>;
+    /// Adds a comment (a reply when `parent` is given) to one of the report's sections.
+    async fn add_comment(
+        &self,
+        by: &Principal,
+        report: &ReportId,
+        section: &SectionId,
+        content: String,
+        parent: Option<i64>,
+    ) -> Result<(Comment, Written), AppError>;
+    /// Marks a comment's thread resolved.
+    async fn resolve_comment(&self, by: &Principal, report: &ReportId, comment: i64) -> Result<Written, AppError>;
     async fn performance(&self) -> Result<PerformanceView, AppError>;
     /// Admin: switch recording on or off.
     async fn set_monitoring(&self, by: &Principal, enabled: bool) -> Result<(), AppError>;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use app::dto::Role;
 use app::policy::Principal;
+use tokio::sync::broadcast;
 
 use super::tokens;
 use super::RateLimiter;
@@ -18,6 +19,9 @@ pub struct Auth {
     config: Arc<AuthConfig>,
     /// Failed sign-ins per client address and token id.
     sign_in_failures: Arc<RateLimiter>,
+    /// Users whose credentials just ended (a token revoked, a session signed out): their
+    /// open sockets are closed (the collaboration hub listens).
+    ended: broadcast::Sender<String>,
 }
 
 impl Auth {
@@ -26,6 +30,7 @@ impl Auth {
             sign_in_failures: Arc::new(RateLimiter::per_minute(config.sign_in_per_minute)),
             config: Arc::new(config),
             store,
+            ended: broadcast::channel(256).0,
         }
     }
 
@@ -74,14 +79,35 @@ impl Auth {
         tokens::create(&self.store, name, role).await
     }
 
-    /// Revokes a token at once, its sessions with it.
+    /// Revokes a token at once, its sessions with it, and announces that its user's
+    /// sockets must close.
     pub async fn revoke_token(&self, id: i64, by: &Principal) -> Result<()> {
+        let name = self.store.token(id).await?.map(|(t, _)| t.name);
         if self.store.revoke_token(id).await? {
             tracing::info!(token.id = id, by = %by.name, "token revoked");
+            if let Some(name) = name {
+                let _ = self.ended.send(name);
+            }
             Ok(())
         } else {
             Err(Error::NotFound(format!("token {id}")))
         }
+    }
+
+    /// Ends a browser session (sign-out) and announces it.
+    pub async fn end_session(&self, cookie_value: &str) -> Result<()> {
+        let hash = tokens::sha256_hex(cookie_value);
+        let who = self.store.session(&hash).await?.map(|s| s.token.name);
+        self.store.delete_session(&hash).await?;
+        if let Some(name) = who {
+            let _ = self.ended.send(name);
+        }
+        Ok(())
+    }
+
+    /// Users whose credentials end from now on.
+    pub fn ended(&self) -> broadcast::Receiver<String> {
+        self.ended.subscribe()
     }
 }
 

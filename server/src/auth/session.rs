@@ -113,7 +113,7 @@ fn session_cookie(value: &str, max_age: u64, secure: bool) -> String {
 
 pub async fn sign_out(State(auth): State<Auth>, headers: HeaderMap) -> Response {
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = auth.store().delete_session(&tokens::sha256_hex(id)).await {
+        if let Err(e) = auth.end_session(id).await {
             return e.into_response();
         }
     }

@@ -37,6 +37,8 @@ pub const SERVER_FNS: &[(&str, Access)] = &[
     ("/api/fn/set_report_status", Access::Needs(Action::ChangeStatus)),
     ("/api/fn/generate_report", Access::Needs(Action::GenerateReport)),
     ("/api/fn/edit_section", Access::Needs(Action::EditSection)),
+    ("/api/fn/add_comment", Access::Needs(Action::Comment)),
+    ("/api/fn/resolve_comment", Access::Needs(Action::Comment)),
     ("/api/fn/set_monitoring", Access::Needs(Action::SwitchMonitor)),
     ("/api/fn/clear_monitor_data", Access::Needs(Action::ClearMonitorData)),
     // The load benchmark's constant function (feature `bench` only).

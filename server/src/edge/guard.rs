@@ -41,7 +41,7 @@ pub async fn guard(State(table): State<Arc<AccessTable>>, req: Request, next: Ne
 /// A page a browser navigates to (rather than the API, a server function or a form post).
 fn is_page(req: &Request) -> bool {
     let path = req.uri().path();
-    req.method() == Method::GET && !path.starts_with("/api/") && path != "/metrics"
+    req.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/ws/") && path != "/metrics"
 }
 
 /// Sign in first, then come back here.

@@ -5,6 +5,7 @@
 //! write, and load the project once per computation.
 
 mod assemble;
+mod comments;
 mod computation;
 mod import;
 mod performance;
@@ -20,15 +21,17 @@ use app::domain::{ReportId, ReportStatus, SectionId};
 use app::dto::SectionHtml;
 use app::error::AppError;
 use app::services::{
-    GenerateRequest, PerformanceView, PortfolioRow, Principal, ProjectView, ReportOutline, ReportView, SectionView,
-    Services, Written,
+    Comment, GenerateRequest, PerformanceView, PortfolioRow, Principal, ProjectView, ReportOutline, ReportView,
+    SectionView, Services, Written,
 };
 use async_trait::async_trait;
 use engine::ProjectId;
 use monitor::Monitor;
 
+pub use comments::MAX_COMMENT_CHARS;
 pub use import::ImportOutcome;
 pub use performance::MAX_CLEAR_HOURS;
+pub use reports::{Edit, MAX_MARKDOWN_BYTES};
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
@@ -113,6 +116,20 @@ impl PmrServices {
         }
     }
 
+    /// What a joiner of a report's room starts from.
+    pub async fn room_state(&self, report: &ReportId) -> crate::error::Result<crate::store::RoomState> {
+        self.store().room_state(report).await
+    }
+
+    /// A report's stored events after `since`, or `TooOld` when they are no longer kept.
+    pub async fn events_since(
+        &self,
+        report: &ReportId,
+        since: u64,
+    ) -> crate::error::Result<Result<Vec<StoredEvent>, crate::store::TooOld>> {
+        self.store().events_since(report, since, 10_000).await
+    }
+
     /// When this process started serving.
     pub fn started(&self) -> Instant {
         self.inner.started
@@ -172,6 +189,26 @@ impl Services for PmrServices {
         markdown: String,
     ) -> Result<Written, AppError> {
         Ok(self.save_markdown(by, report, section, base_version, markdown).await?)
+    }
+
+    async fn comments(&self, report: &ReportId) -> Result<Vec<Comment>, AppError> {
+        Ok(self.comments_of(report).await?)
+    }
+
+    async fn add_comment(
+        &self,
+        by: &Principal,
+        report: &ReportId,
+        section: &SectionId,
+        content: String,
+        parent: Option<i64>,
+    ) -> Result<(Comment, Written), AppError> {
+        let (comment, written, _) = self.add_comment_inner(by, report, section, &content, parent).await?;
+        Ok((comment, written))
+    }
+
+    async fn resolve_comment(&self, by: &Principal, report: &ReportId, comment: i64) -> Result<Written, AppError> {
+        Ok(self.resolve_comment_inner(by, report, comment).await?.0)
     }
 
     async fn performance(&self) -> Result<PerformanceView, AppError> {

@@ -14,12 +14,26 @@ use super::assemble::{self, CachedSection};
 use super::PmrServices;
 use crate::cache::{Key, Pattern};
 use crate::error::{Error, Result};
+use crate::events::StoredEvent;
 use crate::pipeline::{seed_for, Computed};
 use crate::store::frozen::FrozenSection;
 use crate::store::{NewReport, NewSection, Saved, SectionEdit, TemplateSection};
 
-/// The longest custom section, in bytes of Markdown.
-pub const MAX_MARKDOWN_BYTES: usize = 64 * 1024;
+/// The longest custom section, in bytes of Markdown: below the 64 KiB WebSocket frame, so
+/// an edit over the limit is answered with the rule rather than a closed socket.
+pub const MAX_MARKDOWN_BYTES: usize = 60_000;
+
+/// What saving a section against a base version did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Stored, with the event that records it (already published).
+    Saved(Written, StoredEvent),
+    /// Someone saved first: nothing was stored; this is what the section holds now.
+    Stale {
+        current_version: u32,
+        current_markdown: String,
+    },
+}
 
 impl PmrServices {
     /// A template's sections (`pmr:template:{id}`).
@@ -135,8 +149,8 @@ impl PmrServices {
         }
     }
 
-    /// Saves a custom section's Markdown when `base_version` is current; evicts that
-    /// section, the outline and the summary (whose completeness counts written sections).
+    /// Saves a custom section's Markdown when `base_version` is current; a stale base is a
+    /// `Conflict`.
     pub(super) async fn save_markdown(
         &self,
         by: &Principal,
@@ -145,6 +159,30 @@ impl PmrServices {
         base_version: u32,
         markdown_text: String,
     ) -> Result<Written> {
+        match self
+            .write_markdown(by, report, section, base_version, &markdown_text)
+            .await?
+        {
+            Edit::Saved(written, _) => Ok(written),
+            Edit::Stale { current_version, .. } => Err(Error::Conflict(format!(
+                "section {section:?} is at version {current_version}, not {base_version}: someone saved first; \
+                 reload and edit again"
+            ))),
+        }
+    }
+
+    /// The one write path of a custom section, for every edge: validate → one transaction
+    /// (the text and its event) → evict that section, the outline and the summary (whose
+    /// completeness counts written sections) → publish. A stale `base_version` stores
+    /// nothing and says what the section holds now, so the editor loses no text.
+    pub async fn write_markdown(
+        &self,
+        by: &Principal,
+        report: &ReportId,
+        section: &SectionId,
+        base_version: u32,
+        markdown_text: &str,
+    ) -> Result<Edit> {
         if markdown_text.len() > MAX_MARKDOWN_BYTES {
             return Err(Error::invalid(
                 "content",
@@ -170,15 +208,15 @@ impl PmrServices {
                 outline.status
             )));
         }
-        let rows = app::sections::custom_rows(&markdown_text);
-        let html = crate::markdown::to_safe_html(&markdown_text);
+        let rows = app::sections::custom_rows(markdown_text);
+        let html = crate::markdown::to_safe_html(markdown_text);
         let saved = self
             .store()
             .update_markdown(&SectionEdit {
                 report,
                 section,
                 base_version,
-                markdown: &markdown_text,
+                markdown: markdown_text,
                 html: &html,
                 rows,
                 actor: &by.name,
@@ -186,11 +224,14 @@ impl PmrServices {
             .await?;
         let event = match saved {
             Saved::Saved(e) => e,
-            Saved::Stale { current_version, .. } => {
-                return Err(Error::Conflict(format!(
-                    "section {section:?} is at version {current_version}, not {base_version}: someone saved first; \
-                     reload and edit again"
-                )))
+            Saved::Stale {
+                current_version,
+                current_markdown,
+            } => {
+                return Ok(Edit::Stale {
+                    current_version,
+                    current_markdown,
+                })
             }
         };
         let mut evict = vec![
@@ -211,8 +252,8 @@ impl PmrServices {
             version: base_version + 1,
             offset: event.offset,
         };
-        self.publish([event]);
-        Ok(written)
+        self.publish([event.clone()]);
+        Ok(Edit::Saved(written, event))
     }
 
     /// Moves a report to `to`. Approving freezes every section as readers see it now.

@@ -145,3 +145,43 @@ impl Store {
         .await
     }
 }
+
+/// What a client joining a report's room starts from, read in one transaction so the
+/// offset and the state agree.
+#[derive(Debug, Clone)]
+pub struct RoomState {
+    pub offset: u64,
+    /// Every section's version, by id.
+    pub section_versions: Vec<(String, u32)>,
+    pub comments: Vec<app::services::Comment>,
+}
+
+impl Store {
+    /// The room state of a report, or `NotFound`.
+    pub async fn room_state(&self, report: &ReportId) -> Result<RoomState> {
+        self.timed(async {
+            let mut tx = self.pool.begin().await?;
+            let last: Option<i64> = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = ?")
+                .bind(report.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let last = last.ok_or_else(|| crate::error::Error::NotFound(format!("report {report:?}")))?;
+            let versions: Vec<(String, i64)> =
+                sqlx::query_as("SELECT id, version FROM report_sections WHERE report_id = ? ORDER BY seq")
+                    .bind(report.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let comments = super::comments::list(&mut tx, report).await?;
+            tx.commit().await?;
+            Ok(RoomState {
+                offset: last as u64,
+                section_versions: versions
+                    .into_iter()
+                    .map(|(id, v)| (id, u32::try_from(v).unwrap_or(u32::MAX)))
+                    .collect(),
+                comments,
+            })
+        })
+        .await
+    }
+}

@@ -3,6 +3,7 @@
 //! form of approved reports; API tokens and sessions. Migrations run at start. Every query
 //! is timed as `database_query`. Writes happen in one transaction with their event.
 
+mod comments;
 mod events;
 pub mod frozen;
 mod project_rows;
@@ -18,7 +19,8 @@ use std::time::{Duration, Instant};
 use monitor::Monitor;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-pub use events::TooOld;
+pub use comments::NewComment;
+pub use events::{RoomState, TooOld};
 pub use project_rows::ProjectSummary;
 pub use reports::{AuditEntry, NewReport, NewSection, ReportRow, Saved, SectionEdit, SectionRow, TemplateSection};
 pub use tokens::{Session, TokenRow};

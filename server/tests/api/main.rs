@@ -8,6 +8,7 @@ mod assets;
 mod auth;
 mod cache;
 mod cli;
+mod collab;
 mod hostile;
 mod import;
 mod matrix;

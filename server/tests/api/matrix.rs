@@ -20,6 +20,9 @@ enum Kind {
     Api,
     /// Anyone may (probes, the sign-in page and form).
     Public,
+    /// The WebSocket route: nobody gets a 401; the others reach the upgrade (which a plain
+    /// GET fails with another 4xx — what matters is that the guard let them through).
+    Socket,
 }
 
 struct Case {
@@ -140,6 +143,31 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             ),
             json!({ "base_version": "$version", "content": "notes" }),
         ),
+        case(
+            M::GET,
+            "/api/v1/reports/{id}/comments",
+            format!("/api/v1/reports/{id}/comments"),
+            v,
+            Api,
+        ),
+        with_body(
+            case(
+                M::POST,
+                "/api/v1/reports/{id}/comments",
+                format!("/api/v1/reports/{id}/comments"),
+                e,
+                Api,
+            ),
+            json!({ "section_id": "forecast", "content": "a comment" }),
+        ),
+        case(
+            M::POST,
+            "/api/v1/reports/{id}/comments/{comment}/resolve",
+            format!("/api/v1/reports/{id}/comments/$comment/resolve"),
+            e,
+            Api,
+        ),
+        case(M::GET, "/ws/reports/{id}", format!("/ws/reports/{id}"), v, Kind::Socket),
         case(M::GET, "/api/v1/tokens", "/api/v1/tokens", a, Api),
         with_body(
             case(M::POST, "/api/v1/tokens", "/api/v1/tokens", a, Api),
@@ -254,6 +282,18 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             vec![("report_id", id.clone()), ("status", "$next".into())],
         ),
         with_form(
+            case(M::POST, "/api/fn/add_comment", fnp("add_comment"), e, Api),
+            vec![
+                ("report_id", id.clone()),
+                ("section_id", "forecast".into()),
+                ("content", "from the form".into()),
+            ],
+        ),
+        with_form(
+            case(M::POST, "/api/fn/resolve_comment", fnp("resolve_comment"), e, Api),
+            vec![("report_id", id.clone()), ("comment_id", "$comment".into())],
+        ),
+        with_form(
             case(M::POST, "/api/fn/clear_monitor_data", fnp("clear_monitor_data"), a, Api),
             vec![("hours", "24".into())],
         ),
@@ -289,12 +329,28 @@ async fn resolve(app: &TestApp, report: &str, section: Option<&str>, value: &str
             "draft"
         }
         .to_owned(),
+        // A fresh open comment, so each attempt to resolve one is judged on its role alone.
+        "$comment" => {
+            let (_, made) = app
+                .post_json(
+                    &format!("/api/v1/reports/{report}/comments"),
+                    Role::Editor,
+                    &json!({ "section_id": "forecast", "content": "to resolve" }),
+                )
+                .await;
+            made["comment"]["id"].to_string()
+        }
         other => other.to_owned(),
     }
 }
 
 async fn send(app: &TestApp, case: &Case, role: Option<Role>) -> reqwest::Response {
-    let mut req = app.client.request(case.method.clone(), app.url(&case.path));
+    let mut path = case.path.clone();
+    if path.contains("$comment") {
+        let report = path.split('/').nth(4).unwrap_or_default().to_owned();
+        path = path.replace("$comment", &resolve(app, &report, None, "$comment").await);
+    }
+    let mut req = app.client.request(case.method.clone(), app.url(&path));
     if let Some(r) = role {
         req = req.bearer_auth(app.token(r));
     }
@@ -368,7 +424,7 @@ async fn every_route_and_server_function_enforces_its_role() {
                 let location = res.headers()["location"].to_str().expect("location");
                 assert!(location.starts_with("/sign-in?next="), "{what}: {location}");
             }
-            Kind::Api => {
+            Kind::Api | Kind::Socket => {
                 assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{what}");
                 let body: Value = res.json().await.unwrap_or(Value::Null);
                 assert_eq!(body["error"], "unauthorized", "{what}: JSON error body");
@@ -382,7 +438,12 @@ async fn every_route_and_server_function_enforces_its_role() {
             let res = send(&app, &case, Some(role)).await;
             let status = res.status();
             let what = format!("{} {} as {}", case.method, case.path, role.as_str());
-            if role >= case.needs {
+            if case.kind == Kind::Socket && role >= case.needs {
+                assert!(
+                    status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                    "{what}: {status}"
+                );
+            } else if role >= case.needs {
                 assert!(
                     status.is_success() || status.is_redirection(),
                     "{what}: {status} {}",

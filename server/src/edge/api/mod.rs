@@ -105,6 +105,24 @@ pub fn routes() -> Vec<ApiRoute> {
             Needs(EditSection),
             put(reports::edit_section),
         ),
+        route(
+            Method::GET,
+            "/api/v1/reports/{id}/comments",
+            Needs(ReadReports),
+            get(reports::comments),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/reports/{id}/comments",
+            Needs(Comment),
+            post(reports::add_comment),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/reports/{id}/comments/{comment}/resolve",
+            Needs(Comment),
+            post(reports::resolve_comment),
+        ),
         route(Method::GET, "/api/v1/tokens", Needs(ManageTokens), get(tokens::list)),
         route(
             Method::POST,
@@ -117,6 +135,12 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/tokens/{id}",
             Needs(ManageTokens),
             delete(tokens::revoke),
+        ),
+        route(
+            Method::GET,
+            "/ws/reports/{id}",
+            Needs(ReadReports),
+            get(crate::collab::upgrade),
         ),
         route(Method::GET, "/livez", Public, get(health::livez)),
         route(Method::GET, "/readyz", Public, get(health::readyz)),

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use super::reports::report_id;
 use super::{route, ApiRoute, Caller};
+use crate::collab::Collab;
 use crate::config::Config;
 use crate::edge::access::Access;
 use crate::error::{ApiError, Error, Result};
@@ -153,32 +154,60 @@ async fn cache_clear(State(s): State<PmrServices>, Caller(by): Caller) -> Json<V
     Json(json!({ "cleared": true }))
 }
 
-/// Live collaboration (SPEC §5) is not served yet, so there are no sessions to report;
-/// the figures are real zeros plus the configured batching and limits.
-async fn websocket_stats(State(config): State<Arc<Config>>) -> Json<Value> {
+/// Connections, sessions, messages, batches, refusals and closes of this instance, with
+/// the batching and limits in force.
+async fn websocket_stats(State(collab): State<Collab>, State(config): State<Arc<Config>>) -> Json<Value> {
     let ws = &config.ws;
-    Json(json!({
-        "active_sessions": 0,
-        "connections": 0,
-        "batching": {
-            "enabled": ws.enable_batching,
-            "max_size": ws.batch_max_size,
-            "max_wait_ms": ws.batch_max_wait.as_millis() as u64,
-        },
+    let mut v = json!(collab.stats());
+    v["batching"] = json!({
+        "enabled": ws.enable_batching,
+        "max_size": ws.batch_max_size,
+        "max_wait_ms": ws.batch_max_wait.as_millis() as u64,
+    });
+    v["limits"] = json!({
+        "max_participants": ws.max_participants,
+        "max_connections": ws.max_connections,
+        "max_queue_bytes": ws.max_queue_bytes,
         "idle_timeout_minutes": ws.idle_timeout.as_secs() / 60,
-    }))
+    });
+    Json(v)
 }
 
+/// One report's session on this instance: participants (user, role, since, last active),
+/// local connections, offset, pending batch.
 async fn websocket_session(
     State(s): State<PmrServices>,
+    State(collab): State<Collab>,
+    State(config): State<Arc<Config>>,
     Path(report): Path<String>,
 ) -> std::result::Result<Json<Value>, ApiError> {
     let outline = s.outline(&report_id(&report)?).await?;
-    Ok(Json(json!({ "report_id": outline.id, "participants": [], "count": 0 })))
+    let session = collab.session(&hub::ReportId::new(outline.id.as_str()));
+    Ok(Json(match session {
+        Some(session) => json!(session),
+        None => json!({
+            "report_id": outline.id,
+            "participants": [],
+            "local_connections": 0,
+            "offset": null,
+            "batch_info": {
+                "pending_messages": 0,
+                "max_size": config.ws.batch_max_size,
+                "max_wait_ms": config.ws.batch_max_wait.as_millis() as u64,
+            },
+        }),
+    }))
 }
 
-async fn health(State(s): State<PmrServices>) -> Json<Value> {
-    Json(s.health().await)
+async fn health(State(s): State<PmrServices>, State(collab): State<Collab>) -> Json<Value> {
+    let mut v = s.health().await;
+    let hub = collab.stats();
+    v["websocket"] = json!({
+        "status": if collab.is_shutting_down() { "shutting_down" } else { "ok" },
+        "connections": hub.connections,
+        "active_sessions": hub.active_sessions,
+    });
+    Json(v)
 }
 
 async fn enable(State(s): State<PmrServices>, Caller(by): Caller) -> Json<Value> {

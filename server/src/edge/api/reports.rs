@@ -108,3 +108,52 @@ pub async fn set_status(
 pub async fn audit(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse> {
     Ok(Json(services.audit_log(&report_id(&id)?).await?))
 }
+
+pub async fn comments(
+    State(services): State<PmrServices>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = report_id(&id)?;
+    Ok(Json(services.comments(&id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    section_id: String,
+    content: String,
+    #[serde(default)]
+    parent_id: Option<i64>,
+}
+
+pub async fn add_comment(
+    State(services): State<PmrServices>,
+    Caller(by): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CommentBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = report_id(&id)?;
+    let section = SectionId::parse(&body.section_id).map_err(|rule| Error::invalid("section_id", rule))?;
+    let (comment, written) = services
+        .add_comment(&by, &id, &section, body.content, body.parent_id)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "comment": comment, "offset": written.offset })),
+    ))
+}
+
+pub async fn resolve_comment(
+    State(services): State<PmrServices>,
+    Caller(by): Caller,
+    Path((id, comment)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = report_id(&id)?;
+    let comment: i64 = comment
+        .parse()
+        .map_err(|_| Error::NotFound(format!("comment {comment:?}")))?;
+    let written = services.resolve_comment(&by, &id, comment).await?;
+    Ok(Json(
+        json!({ "comment_id": comment, "resolved": true, "offset": written.offset }),
+    ))
+}
