@@ -40,7 +40,8 @@ fn generation(c: &mut Criterion) {
         role: Role::Editor,
         signed_in: true,
     };
-    rt.block_on(state.services.import_project(&by, &everest)).expect("import");
+    rt.block_on(state.services.import_project(&by, &everest))
+        .expect("import");
     let req = GenerateRequest {
         project_id: everest.id.clone(),
         period: engine::Period::parse("2026-10").expect("period"),
