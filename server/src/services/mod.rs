@@ -28,7 +28,8 @@ use engine::ProjectId;
 use monitor::Monitor;
 
 pub use import::ImportOutcome;
-pub use performance::MAX_CLEAR_HOURS;
+pub use performance::{HealthReport, MAX_CLEAR_HOURS};
+pub use reading::SectionDocument;
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
