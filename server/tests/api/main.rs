@@ -10,6 +10,7 @@ mod cli;
 mod hostile;
 mod import;
 mod matrix;
+mod openapi;
 mod pages;
 mod performance;
 mod reports;
