@@ -116,8 +116,9 @@ fn section_content() -> impl Into<RefOr<Schema>> {
             "The section's computed content, `{\"kind\": …, \"data\": …}`. The shape of `data` depends \
              on `kind`: `executive_summary` → the summary and its completeness, `metrics` → earned \
              value, earned schedule, RAG status and milestones, `ai_insights` → a list of insights, \
-             `monte_carlo` → the forecast (percentiles, criticality, drivers) with its histogram, \
-             `charts` → chart data and SVG, `custom` → `{\"markdown\", \"html\"}`.",
+             `monte_carlo` → `{forecast, comparison, histogram}`, `charts` → chart data and SVG, \
+             `custom` → `{\"markdown\", \"html\"}`. `data` is the engine's computed figures and \
+             may gain fields; a frozen section keeps the shape of the day it was approved.",
         ))
         .property("kind", Ref::from_schema_name("SectionKind"))
         .property(
