@@ -54,7 +54,8 @@ fi
 if $want_test; then
     venv=target/pytools
     stamp=$venv/.installed-requirements
-    if [ ! -f "$stamp" ] || ! cmp -s scripts/openapi-requirements.txt "$stamp"; then
+    if [ ! -f "$stamp" ] || ! cmp -s scripts/openapi-requirements.txt "$stamp" \
+        || ! "$venv/bin/python" -c 'import openapi_spec_validator, jsonschema' >/dev/null 2>&1; then
         say "installing the OpenAPI validator into $venv"
         python3 -m venv "$venv"
         "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/openapi-requirements.txt
