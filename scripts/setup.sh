@@ -31,6 +31,7 @@ if $want_test; then
     missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
     if [ ${#missing[@]} -gt 0 ]; then
         say "installing ${missing[*]} from apt"
         sudo_cmd=""
@@ -46,4 +47,18 @@ if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
     say "installing end2end npm packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
     cp end2end/package-lock.json "$stamp"
+fi
+
+# 5. The OpenAPI 3.1 validator the API tests run on the served document: Python's
+#    openapi-spec-validator (and jsonschema) from PyPI, pinned, in a venv under target/.
+if $want_test; then
+    venv=target/pytools
+    stamp=$venv/.installed-requirements
+    if [ ! -f "$stamp" ] || ! cmp -s scripts/openapi-requirements.txt "$stamp" \
+        || ! "$venv/bin/python" -c 'import openapi_spec_validator, jsonschema' >/dev/null 2>&1; then
+        say "installing the OpenAPI validator into $venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/openapi-requirements.txt
+        cp scripts/openapi-requirements.txt "$stamp"
+    fi
 fi

@@ -117,6 +117,7 @@ impl SectionId {
 }
 
 /// Where a report is in its workflow (SPEC §1.2).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -207,6 +208,7 @@ impl fmt::Display for ReportStatus {
 }
 
 /// Which sections a report has, in which order (SPEC §1.2).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Template {

@@ -37,20 +37,27 @@ pub enum AppError {
 }
 
 /// One broken rule, as the JSON API names it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldRule {
+    /// Where, as a path into the input: `work_packages[3].duration.pessimistic`.
     pub field: String,
+    /// The rule it breaks, in words.
     pub rule: String,
 }
 
 /// The JSON error body shared by the JSON API and server functions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// A stable code: `not_found`, `validation_failed`, `conflict`, …
     pub error: String,
+    /// What went wrong, for people; generic for server faults.
     pub message: String,
+    /// Each broken rule of a `validation_failed` refusal, naming its field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldRule>,
+    /// For `rate_limited` and `unavailable`: seconds to wait (also sent as `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }

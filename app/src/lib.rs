@@ -20,6 +20,8 @@ pub mod url;
 #[cfg(feature = "ssr")]
 pub mod components;
 #[cfg(feature = "ssr")]
+mod openapi;
+#[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod sections;

@@ -24,7 +24,7 @@ use crate::dto::SectionHtml;
 use crate::error::AppError;
 
 /// A report to generate, as a form or API request sends it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
     pub project_id: ProjectId,
@@ -32,6 +32,7 @@ pub struct GenerateRequest {
     pub template: Template,
     /// Monte Carlo iterations (1,000–1,000,000; default from configuration).
     #[serde(default)]
+    #[schema(minimum = 1000, maximum = 1000000)]
     pub iterations: Option<u64>,
 }
 

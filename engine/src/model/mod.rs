@@ -8,6 +8,8 @@
 //! broken rule at once. A [`Project`] obtained from [`Project::from_json`] has passed both.
 
 mod newtypes;
+#[cfg(feature = "openapi")]
+mod schema;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,7 @@ pub use newtypes::{Amount, Currency, Percent, Period, Probability, ProjectId, Th
 use crate::error::{FieldError, ValidationErrors};
 
 /// How three-point estimates are sampled.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Distribution {
@@ -25,6 +28,7 @@ pub enum Distribution {
     Pert,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskCategory {
@@ -36,6 +40,7 @@ pub enum RiskCategory {
     Quality,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskStatus {
@@ -44,6 +49,7 @@ pub enum RiskStatus {
     Closed,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneStatus {
@@ -65,6 +71,7 @@ impl MilestoneStatus {
 }
 
 /// A node of the schedule network.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkPackage {
@@ -92,6 +99,7 @@ impl WorkPackage {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
@@ -111,6 +119,7 @@ pub struct Risk {
     pub owner: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
@@ -121,6 +130,7 @@ pub struct Milestone {
 }
 
 /// Cumulative figures to the end of `period`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
@@ -143,6 +153,7 @@ pub struct Snapshot {
 }
 
 /// A project with its network, risks, milestones and monthly snapshots.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {

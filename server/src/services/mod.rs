@@ -30,7 +30,8 @@ use monitor::Monitor;
 
 pub use comments::MAX_COMMENT_CHARS;
 pub use import::ImportOutcome;
-pub use performance::MAX_CLEAR_HOURS;
+pub use performance::{HealthReport, MAX_CLEAR_HOURS};
+pub use reading::SectionDocument;
 pub use reports::{Edit, MAX_MARKDOWN_BYTES};
 
 use crate::auth::RateLimiter;

@@ -4,12 +4,27 @@
 
 use app::policy::Principal;
 use app::services::{AlertRow, OperationRow, PerformanceView, RecommendationRow};
+use monitor::{Alert, Health, HealthStatus, MetricSample, MonitorStats, Recommendation};
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::PmrServices;
 use crate::cache::CacheStats;
 use crate::error::{Error, Result};
+
+/// Each part's health at one moment.
+#[derive(Debug, Clone)]
+pub struct HealthReport {
+    pub monitor: Health,
+    pub cache: CacheStats,
+    pub store_ok: bool,
+}
+
+impl HealthReport {
+    /// Degraded when the store is unreachable, the cache is degraded or the monitor is.
+    pub fn degraded(&self) -> bool {
+        !self.store_ok || self.cache.status != "ok" || self.monitor.status != HealthStatus::Healthy
+    }
+}
 
 /// The oldest monitor data one can ask to keep: a year.
 pub const MAX_CLEAR_HOURS: u32 = 8760;
@@ -109,24 +124,28 @@ impl PmrServices {
         Ok(removed)
     }
 
-    /// Everything the monitor knows, plus uptime.
-    pub fn monitor_stats(&self) -> Result<Value> {
-        let mut v = serde_json::to_value(self.monitor().stats()).map_err(|e| Error::internal(e.to_string()))?;
-        v["uptime_seconds"] = json!(self.started().elapsed().as_secs());
-        Ok(v)
+    /// Everything the monitor knows (its uptime is the server's, see [`Self::uptime_seconds`]).
+    pub fn monitor_stats(&self) -> MonitorStats {
+        self.monitor().stats()
     }
 
-    pub fn recent_metrics(&self, limit: usize) -> Value {
-        json!({ "limit": limit, "metrics": self.monitor().recent_metrics(limit) })
+    /// Seconds since the server started.
+    pub fn uptime_seconds(&self) -> u64 {
+        self.started().elapsed().as_secs()
     }
 
-    pub fn alerts(&self) -> Value {
-        let alerts = self.monitor().alerts();
-        json!({ "count": alerts.len(), "alerts": alerts })
+    /// Up to `limit` samples, newest first.
+    pub fn recent_metrics(&self, limit: usize) -> Vec<MetricSample> {
+        self.monitor().recent_metrics(limit)
     }
 
-    pub fn recommendations(&self) -> Value {
-        json!({ "recommendations": self.monitor().recommendations() })
+    /// Every alert held, firing first.
+    pub fn alerts(&self) -> Vec<Alert> {
+        self.monitor().alerts()
+    }
+
+    pub fn recommendations(&self) -> Vec<Recommendation> {
+        self.monitor().recommendations()
     }
 
     pub async fn cache_stats(&self) -> CacheStats {
@@ -138,20 +157,13 @@ impl PmrServices {
         tracing::info!(by = %by.name, "cache cleared");
     }
 
-    /// Health of each part: monitor, cache, WebSocket, store.
-    pub async fn health(&self) -> Value {
-        let monitor = self.monitor().health();
-        let cache = self.cache().stats().await;
-        let store_ok = self.store().ping().await.is_ok();
-        let degraded =
-            !store_ok || cache.status != "ok" || serde_json::to_value(monitor.status).ok() != Some(json!("healthy"));
-        json!({
-            "status": if degraded { "degraded" } else { "healthy" },
-            "monitor": monitor,
-            "cache": { "status": cache.status, "backend": cache.backend },
-            "websocket": { "status": "ok", "connections": 0 },
-            "store": { "status": if store_ok { "ok" } else { "unreachable" } },
-        })
+    /// Health of each part: monitor, cache, store (WebSocket sessions are not served yet).
+    pub async fn health(&self) -> HealthReport {
+        HealthReport {
+            monitor: self.monitor().health(),
+            cache: self.cache().stats().await,
+            store_ok: self.store().ping().await.is_ok(),
+        }
     }
 
     /// Readiness: the store answers (a degraded cache is still ready).

@@ -12,6 +12,7 @@ mod collab;
 mod hostile;
 mod import;
 mod matrix;
+mod openapi;
 mod pages;
 mod performance;
 mod reports;

@@ -91,6 +91,7 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         case(M::GET, "/livez", "/livez", v, Public),
         case(M::GET, "/readyz", "/readyz", v, Public),
         case(M::GET, "/metrics", "/metrics", v, Api),
+        case(M::GET, "/api/v1/openapi.json", "/api/v1/openapi.json", v, Public),
         case(M::GET, "/api/v1/projects", "/api/v1/projects", v, Api),
         with_body(
             case(M::POST, "/api/v1/projects", "/api/v1/projects", e, Api),

@@ -5,22 +5,29 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
+use super::dto::{LiveDto, NotReadyDto, ReadyDto};
 use crate::services::PmrServices;
 
-pub async fn livez() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+pub async fn livez() -> Json<LiveDto> {
+    Json(LiveDto { status: "ok" })
 }
 
 pub async fn readyz(State(services): State<PmrServices>) -> Response {
     match services.ready().await {
-        Ok(cache) => Json(json!({ "status": "ready", "cache": cache })).into_response(),
+        Ok(cache) => Json(ReadyDto {
+            status: "ready",
+            cache: cache.into(),
+        })
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: store unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "store": "unreachable" })),
+                Json(NotReadyDto {
+                    status: "unavailable",
+                    store: "unreachable",
+                }),
             )
                 .into_response()
         }

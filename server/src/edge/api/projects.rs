@@ -8,6 +8,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use engine::ProjectId;
 
+use super::dto::{ImportedDto, PortfolioRowDto, ProjectDto};
 use super::{Caller, RawBody};
 use crate::error::{ApiError, Error, Result};
 use crate::services::PmrServices;
@@ -28,16 +29,17 @@ pub async fn import(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(outcome)))
+    Ok((status, Json(ImportedDto::from(outcome))))
 }
 
 pub async fn list(State(services): State<PmrServices>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(services.portfolio().await?))
+    let rows = services.portfolio().await?;
+    Ok(Json(rows.into_iter().map(PortfolioRowDto::from).collect::<Vec<_>>()))
 }
 
 pub async fn show(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let id = project_id(&id)?;
-    Ok(Json(services.project(&id).await?))
+    Ok(Json(ProjectDto::from(services.project(&id).await?)))
 }
 
 /// The project's full input in the import format, as a download.

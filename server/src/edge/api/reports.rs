@@ -4,15 +4,19 @@
 
 use std::collections::HashMap;
 
-use app::domain::{ReportId, ReportStatus, SectionId};
+use app::domain::{ReportId, SectionId};
 use app::services::{GenerateRequest, Services};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::json;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 
+use super::dto::{
+    AddCommentRequest, AuditEntryDto, CommentAddedDto, CommentDto, CommentResolvedDto, EditSectionRequest,
+    GeneratedDto, ReportDto, SectionDocumentDto, SectionWrittenDto, StatusChangeRequest, StatusChangedDto,
+};
 use super::{Caller, JsonBody};
 use crate::error::{ApiError, Error, Result};
 use crate::services::PmrServices;
@@ -33,14 +37,24 @@ pub async fn generate(
 ) -> Result<impl IntoResponse, ApiError> {
     let id = services.generate_report(&by, req).await?;
     let url = format!("/reports/{id}");
-    Ok((StatusCode::CREATED, Json(json!({ "id": id, "url": url }))))
+    Ok((StatusCode::CREATED, Json(GeneratedDto { id, url })))
 }
 
 pub async fn show(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let id = report_id(&id)?;
-    Ok(Json(crate::edge::api::dto::ReportDto::from(
-        services.outline(&id).await?,
-    )))
+    Ok(Json(ReportDto::from(services.outline(&id).await?)))
+}
+
+/// The values of `?criticality=`, the first being the default.
+const CRITICALITY: [&str; 2] = ["top", "all"];
+
+/// `?criticality=` as the OpenAPI document describes it.
+pub fn criticality_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(CRITICALITY))
+        .default(Some(CRITICALITY[0].into()))
+        .into()
 }
 
 pub async fn section(
@@ -61,76 +75,66 @@ pub async fn section(
     let doc = services
         .section_document(&report_id(&id)?, &section_id(&section)?, all)
         .await?;
-    Ok(Json(doc))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditBody {
-    base_version: u32,
-    content: String,
+    Ok(Json(SectionDocumentDto::from(doc)))
 }
 
 pub async fn edit_section(
     State(services): State<PmrServices>,
     Caller(by): Caller,
     Path((id, section)): Path<(String, String)>,
-    JsonBody(body): JsonBody<EditBody>,
+    JsonBody(body): JsonBody<EditSectionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (id, section) = (report_id(&id)?, section_id(&section)?);
     let written = services
         .edit_section(&by, &id, &section, body.base_version, body.content)
         .await?;
-    Ok(Json(
-        json!({ "section_id": section, "version": written.version, "offset": written.offset }),
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StatusBody {
-    status: ReportStatus,
+    Ok(Json(SectionWrittenDto {
+        section_id: section,
+        version: written.version,
+        offset: written.offset,
+    }))
 }
 
 pub async fn set_status(
     State(services): State<PmrServices>,
     Caller(by): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<StatusBody>,
+    JsonBody(body): JsonBody<StatusChangeRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = report_id(&id)?;
     let written = services.set_report_status(&by, &id, body.status).await?;
-    Ok(Json(
-        json!({ "id": id, "status": body.status, "offset": written.offset }),
-    ))
+    Ok(Json(StatusChangedDto {
+        id,
+        status: body.status,
+        offset: written.offset,
+    }))
 }
 
 pub async fn audit(State(services): State<PmrServices>, Path(id): Path<String>) -> Result<impl IntoResponse> {
-    Ok(Json(services.audit_log(&report_id(&id)?).await?))
+    let entries = services.audit_log(&report_id(&id)?).await?;
+    Ok(Json(entries.into_iter().map(AuditEntryDto::from).collect::<Vec<_>>()))
 }
 
 pub async fn comments(
     State(services): State<PmrServices>,
     Path(id): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Json<Vec<CommentDto>>, ApiError> {
     let id = report_id(&id)?;
-    Ok(Json(services.comments(&id).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommentBody {
-    section_id: String,
-    content: String,
-    #[serde(default)]
-    parent_id: Option<i64>,
+    Ok(Json(
+        services
+            .comments(&id)
+            .await?
+            .into_iter()
+            .map(CommentDto::from)
+            .collect(),
+    ))
 }
 
 pub async fn add_comment(
     State(services): State<PmrServices>,
     Caller(by): Caller,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<CommentBody>,
+    JsonBody(body): JsonBody<AddCommentRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = report_id(&id)?;
     let section = SectionId::parse(&body.section_id).map_err(|rule| Error::invalid("section_id", rule))?;
@@ -139,7 +143,10 @@ pub async fn add_comment(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "comment": comment, "offset": written.offset })),
+        Json(CommentAddedDto {
+            comment: comment.into(),
+            offset: written.offset,
+        }),
     ))
 }
 
@@ -147,13 +154,15 @@ pub async fn resolve_comment(
     State(services): State<PmrServices>,
     Caller(by): Caller,
     Path((id, comment)): Path<(String, String)>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Json<CommentResolvedDto>, ApiError> {
     let id = report_id(&id)?;
     let comment: i64 = comment
         .parse()
         .map_err(|_| Error::NotFound(format!("comment {comment:?}")))?;
     let written = services.resolve_comment(&by, &id, comment).await?;
-    Ok(Json(
-        json!({ "comment_id": comment, "resolved": true, "offset": written.offset }),
-    ))
+    Ok(Json(CommentResolvedDto {
+        comment_id: comment,
+        resolved: true,
+        offset: written.offset,
+    }))
 }
