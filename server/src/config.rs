@@ -15,7 +15,7 @@ use engine::metrics::RagThresholds;
 pub struct Config {
     /// `PMR_LISTEN` (default `127.0.0.1:3000`); port 0 picks a free port.
     pub listen: SocketAddr,
-    /// `DATABASE_URL` (default `sqlite://data/pmr.db`).
+    /// `DATABASE_URL` (default `sqlite://data/pmr.db`; `postgres://…` for several instances).
     pub database_url: String,
     /// `REDIS_URL` (default `redis://127.0.0.1:6379/0`; `off` runs on the in-process cache).
     pub redis_url: Option<String>,
@@ -143,9 +143,13 @@ impl Config {
     pub fn from_vars(vars: Vars) -> Result<Self, ConfigError> {
         let v = Reader(&vars);
         let redis = v.string("REDIS_URL", "redis://127.0.0.1:6379/0");
+        let database_url = v.string("DATABASE_URL", "sqlite://data/pmr.db");
+        // A URL the store cannot serve stops start-up here, rather than becoming, say, an
+        // SQLite file in a directory named `postgres:`.
+        crate::store::Dialect::of(&database_url).map_err(|rule| v.error("DATABASE_URL", &rule))?;
         Ok(Self {
             listen: v.parse("PMR_LISTEN", "127.0.0.1:3000")?,
-            database_url: v.string("DATABASE_URL", "sqlite://data/pmr.db"),
+            database_url,
             redis_url: (!matches!(redis.as_str(), "" | "off" | "none")).then_some(redis),
             cache: cache(&v)?,
             monitor: monitor_config(&v)?,
@@ -352,6 +356,8 @@ mod tests {
             ("CACHE_TTL_SECTION_SECONDS", "0"),
             ("PMR_MC_ITERATIONS", "5"),
             ("MONITOR_THRESHOLD_REPORT_GENERATION_TIME", "-1"),
+            ("DATABASE_URL", "mysql://db/pmr"),
+            ("DATABASE_URL", "postgres:pmr"),
         ] {
             let err = Config::from_vars(vars(&[(var, value)])).expect_err(var);
             assert_eq!(err.var, var);

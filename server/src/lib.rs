@@ -7,6 +7,7 @@ pub mod admission;
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod cluster;
 pub mod collab;
 pub mod config;
 pub mod demo;

@@ -65,6 +65,8 @@ impl Application {
         self.state.services.spawn_background(stop_rx.clone());
         spawn_samplers(&self.state, stop_rx.clone());
         collab::spawn_bridge(self.state.services.events(), self.state.collab.clone(), stop_rx.clone());
+        crate::cluster::spawn(&self.state, self.state.relay.clone(), stop_rx.clone());
+        self.state.presence.spawn(self.state.collab.clone(), stop_rx.clone());
         spawn_disconnects(&self.state, stop_rx.clone());
         let limits = self.state.config.http.limits.clone();
         let collab = self.state.collab.clone();
@@ -110,9 +112,16 @@ pub async fn build_state(config: Config) -> Result<(AppState, Store)> {
         generate_per_minute: config.auth.generate_per_minute,
     });
     let auth = Auth::new(store.clone(), config.auth.clone());
+    let instance = crate::cluster::instance_id();
+    let relay = crate::cluster::Relay::default();
+    let presence = crate::cluster::PresenceBook::new(
+        instance.clone(),
+        config.redis_url.as_deref(),
+        config.cache.key_prefix.clone(),
+    );
     let collab = hub::Hub::with_observer(
         collab::hub_config(&config.ws),
-        collab::ServicesBackend::new(services.clone()),
+        collab::ServicesBackend::new(services.clone(), relay.clone(), presence.clone()),
         Arc::new(collab::MonitorObserver(services.monitor().clone())),
     )
     .map_err(|e| crate::error::Error::internal(format!("WS settings: {e}")))?;
@@ -120,6 +129,10 @@ pub async fn build_state(config: Config) -> Result<(AppState, Store)> {
         services,
         auth,
         collab,
+        instance,
+        presence,
+        fanout_live: Arc::default(),
+        relay,
         config: Arc::new(config),
         leptos,
     };

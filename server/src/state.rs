@@ -20,6 +20,15 @@ pub struct AppState {
     pub auth: Auth,
     /// Live collaboration: the report rooms of this instance.
     pub collab: Collab,
+    /// This instance's id among the instances (its own fan-out messages are skipped).
+    pub instance: Arc<str>,
+    /// Presence shared with the other instances.
+    pub presence: crate::cluster::PresenceBook,
+    /// Whether events arrive live from the other instances (Redis fan-out subscribed);
+    /// when not, rooms catch up from the store.
+    pub fanout_live: Arc<std::sync::atomic::AtomicBool>,
+    /// Presence changes and cursors on their way to the other instances.
+    pub relay: crate::cluster::Relay,
     /// The parsed configuration.
     pub config: Arc<Config>,
     /// Where the site's assets are and what the bundle is called (for Leptos).

@@ -8,7 +8,6 @@ use app::policy::Principal;
 use tokio::sync::broadcast;
 
 use super::tokens;
-use super::RateLimiter;
 use crate::config::AuthConfig;
 use crate::error::{Error, Result};
 use crate::store::{Store, TokenRow};
@@ -17,8 +16,7 @@ use crate::store::{Store, TokenRow};
 pub struct Auth {
     store: Store,
     config: Arc<AuthConfig>,
-    /// Failed sign-ins per client address and token id.
-    sign_in_failures: Arc<RateLimiter>,
+
     /// Users whose credentials just ended (a token revoked, a session signed out): their
     /// open sockets are closed (the collaboration hub listens).
     ended: broadcast::Sender<String>,
@@ -27,7 +25,6 @@ pub struct Auth {
 impl Auth {
     pub fn new(store: Store, config: AuthConfig) -> Self {
         Self {
-            sign_in_failures: Arc::new(RateLimiter::per_minute(config.sign_in_per_minute)),
             config: Arc::new(config),
             store,
             ended: broadcast::channel(256).0,
@@ -42,8 +39,15 @@ impl Auth {
         &self.store
     }
 
-    pub(super) fn sign_in_failures(&self) -> &RateLimiter {
-        &self.sign_in_failures
+    /// Counts a failed sign-in for `key` (client address and token id) in the store, so
+    /// every instance counts the same failures; past the limit in a minute, `RateLimited`.
+    pub(super) async fn count_failure(&self, key: &str) -> Result<()> {
+        const WINDOW_MS: i64 = 60_000;
+        let n = self.store.count_sign_in_failure(key, WINDOW_MS).await?;
+        if n > i64::from(self.config.sign_in_per_minute) {
+            return Err(Error::RateLimited { retry_after_secs: 60 });
+        }
+        Ok(())
     }
 
     /// The principal behind a bearer token (refused as a whole if it does not verify).
@@ -86,7 +90,7 @@ impl Auth {
         if self.store.revoke_token(id).await? {
             tracing::info!(token.id = id, by = %by.name, "token revoked");
             if let Some(name) = name {
-                let _ = self.ended.send(name);
+                self.announce_end(name).await;
             }
             Ok(())
         } else {
@@ -100,9 +104,20 @@ impl Auth {
         let who = self.store.session(&hash).await?.map(|s| s.token.name);
         self.store.delete_session(&hash).await?;
         if let Some(name) = who {
-            let _ = self.ended.send(name);
+            self.announce_end(name).await;
         }
         Ok(())
+    }
+
+    /// A user's credentials ended: their sockets close here at once, and on the other
+    /// instances (sharing a PostgreSQL store) when they read the cluster log, within a second.
+    async fn announce_end(&self, user: String) {
+        if self.store.dialect() == crate::store::Dialect::Postgres {
+            if let Err(e) = self.store.log_append(crate::cluster::ENDED, &user).await {
+                tracing::warn!(error = %e, "could not tell other instances a credential ended");
+            }
+        }
+        let _ = self.ended.send(user);
     }
 
     /// Users whose credentials end from now on.

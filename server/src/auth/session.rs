@@ -87,7 +87,7 @@ async fn open_session(auth: &Auth, client: &str, presented: &str) -> Result<Stri
     let token = match tokens::verify(auth.store(), presented).await {
         Ok(t) => t,
         Err(Error::Unauthorized) => {
-            auth.sign_in_failures().check(&key)?;
+            auth.count_failure(&key).await?;
             return Err(Error::Unauthorized);
         }
         Err(e) => return Err(e),

@@ -73,7 +73,7 @@ impl fmt::Display for Key {
 }
 
 /// A set of keys to evict: an exact key, or a glob ending in `*`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Pattern(String);
 
 impl Pattern {

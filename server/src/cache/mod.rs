@@ -336,6 +336,12 @@ impl Cache {
         }
     }
 
+    /// Evicts from this process's in-process cache only: another instance's invalidation,
+    /// made while Redis was away, read from the cluster log.
+    pub fn invalidate_local(&self, patterns: &[Pattern]) {
+        self.inner.memory.invalidate(patterns);
+    }
+
     /// Removes all of PMR's keys (SCAN, never KEYS).
     pub async fn clear_all(&self) {
         self.invalidate(&[Pattern::all()]).await;

@@ -15,11 +15,19 @@ use crate::services::{Edit, PmrServices};
 #[derive(Clone)]
 pub struct ServicesBackend {
     services: PmrServices,
+    /// This instance's presence changes and cursors, on their way to the other instances.
+    relay: crate::cluster::Relay,
+    /// Who is connected to the other instances.
+    presence: crate::cluster::PresenceBook,
 }
 
 impl ServicesBackend {
-    pub fn new(services: PmrServices) -> Self {
-        Self { services }
+    pub fn new(services: PmrServices, relay: crate::cluster::Relay, presence: crate::cluster::PresenceBook) -> Self {
+        Self {
+            services,
+            relay,
+            presence,
+        }
     }
 }
 
@@ -53,6 +61,17 @@ fn reply_error(e: Error) -> ErrorReply {
 }
 
 impl hub::Backend for ServicesBackend {
+    fn relay(&self, report: &hub::ReportId, message: &hub::protocol::Ephemeral) {
+        if let hub::protocol::Ephemeral::Presence(p) = message {
+            if p.online {
+                self.presence.local(report);
+            } else {
+                self.presence.left(report, &p.user);
+            }
+        }
+        self.relay.send(report, message);
+    }
+
     async fn join(&self, report: &hub::ReportId, who: &hub::Principal) -> Result<Snapshot, Refusal> {
         let report = report_id(report)?;
         authorize(Some(&principal(who)), Action::ReadReports).map_err(|e| Refusal::Forbidden(e.to_string()))?;
@@ -69,7 +88,7 @@ impl hub::Backend for ServicesBackend {
                 .filter_map(|c| serde_json::to_value(c).ok())
                 .collect(),
             offset: state.offset,
-            remote_participants: Vec::new(),
+            remote_participants: self.presence.remote(&hub::ReportId::new(report.as_str())).await,
         })
     }
 

@@ -23,7 +23,7 @@ use hub::Hub;
 /// The hub as this server runs it.
 pub type Collab = Hub<ServicesBackend>;
 
-pub use bridge::spawn_bridge;
+pub use bridge::{spawn_bridge, to_hub};
 pub use metrics::HubMetrics;
 pub use observer::MonitorObserver;
 

@@ -45,7 +45,7 @@ impl PmrServices {
         for e in &events {
             evict.extend(Pattern::report(e.report.as_str()));
         }
-        self.cache().invalidate(&evict).await;
+        self.evict(&evict).await;
         self.refresh_in_background(&events, by);
         self.publish(events);
         tracing::info!(project.id = %id, data_version, "project imported");
@@ -93,11 +93,10 @@ impl PmrServices {
         }
         let event = self.store().set_section_rows(report, &changed, actor).await?;
         // Only the outline holds rows; the pieces just computed stay cached.
-        self.cache()
-            .invalidate(&[Pattern::exact(&crate::cache::Key::Report {
-                report: report.to_string(),
-            })])
-            .await;
+        self.evict(&[Pattern::exact(&crate::cache::Key::Report {
+            report: report.to_string(),
+        })])
+        .await;
         self.publish([event]);
         Ok(())
     }

@@ -131,6 +131,44 @@ impl PmrServices {
         self.store().events_since(report, since, 10_000).await
     }
 
+    /// Evicts cache keys. While Redis is away each instance caches in its own memory, so with
+    /// several instances (a shared PostgreSQL) the eviction is also written to the cluster log
+    /// for the others to apply (SPEC §7).
+    async fn evict(&self, patterns: &[crate::cache::Pattern]) {
+        self.cache().invalidate(patterns).await;
+        let shared_store = self.store().dialect() == crate::store::Dialect::Postgres;
+        if shared_store && self.cache().backend() == crate::cache::Backend::Memory {
+            match serde_json::to_string(patterns) {
+                Ok(json) => {
+                    if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
+                        tracing::warn!(error = %e, "could not tell other instances of an eviction");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not encode an eviction"),
+            }
+        }
+    }
+
+    /// Evicts from this process's in-process cache only (another instance's eviction).
+    pub fn evict_local(&self, patterns: &[crate::cache::Pattern]) {
+        self.cache().invalidate_local(patterns);
+    }
+
+    /// Which database backs the store (several instances need PostgreSQL).
+    pub fn store_dialect(&self) -> crate::store::Dialect {
+        self.store().dialect()
+    }
+
+    /// The cluster log's latest entry (where this instance starts reading).
+    pub async fn log_head(&self) -> crate::error::Result<i64> {
+        self.store().log_head().await
+    }
+
+    /// Cluster log entries after `seq`.
+    pub async fn log_since(&self, seq: i64) -> crate::error::Result<Vec<crate::store::LogEntry>> {
+        self.store().log_since(seq).await
+    }
+
     /// When this process started serving.
     pub fn started(&self) -> Instant {
         self.inner.started

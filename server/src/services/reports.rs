@@ -17,11 +17,37 @@ use crate::error::{Error, Result};
 use crate::events::StoredEvent;
 use crate::pipeline::{seed_for, Computed};
 use crate::store::frozen::FrozenSection;
-use crate::store::{NewReport, NewSection, Saved, SectionEdit, TemplateSection};
+use crate::store::{Claim, NewReport, NewSection, Saved, SectionEdit, TemplateSection};
 
 /// The longest custom section, in bytes of Markdown: below the 64 KiB WebSocket frame, so
 /// an edit over the limit is answered with the rule rather than a closed socket.
 pub const MAX_MARKDOWN_BYTES: usize = 60_000;
+
+/// How long a generation claim holds if its holder never finishes (it died).
+const CLAIM_TTL_MS: i64 = 120_000;
+/// How long a finished claim tells latecomers which report it made: requests that raced it.
+const CLAIM_LINGER_MS: i64 = 2_000;
+/// How long a request waits for another instance's generation of the same report.
+const CLAIM_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Gives a generation claim up if dropped before [`ClaimGuard::disarm`].
+struct ClaimGuard(Option<(crate::store::Store, String)>);
+
+impl ClaimGuard {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        if let Some((store, key)) = self.0.take() {
+            tokio::spawn(async move {
+                let _ = store.finish_claim(&key, None, 0).await;
+            });
+        }
+    }
+}
 
 /// What saving a section against a base version did.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +83,48 @@ impl PmrServices {
             "{}|{}|{}|{:?}",
             req.project_id, req.period, req.template, req.iterations
         );
-        self.inner.generations.run(&key, self.generate_unlimited(by, req)).await
+        self.inner
+            .generations
+            .run(&key, self.generate_once_across_instances(&key, by, req))
+            .await
+    }
+
+    /// One generation per request key at a time across every instance: the first to claim
+    /// the key generates; the others wait for its report (SPEC §7). A claim whose holder
+    /// died expires and is taken over.
+    async fn generate_once_across_instances(
+        &self,
+        key: &str,
+        by: &Principal,
+        req: GenerateRequest,
+    ) -> Result<ReportId> {
+        let deadline = tokio::time::Instant::now() + CLAIM_WAIT;
+        loop {
+            match self.store().claim_generation(key, CLAIM_TTL_MS).await? {
+                Claim::Won => {
+                    // If this request is dropped midway (its client hung up), give the
+                    // claim up so the next request need not wait for it to expire.
+                    let guard = ClaimGuard(Some((self.store().clone(), key.to_owned())));
+                    let made = self.generate_unlimited(by, req).await;
+                    let id = made.as_ref().ok().map(ReportId::as_str);
+                    if let Err(e) = self.store().finish_claim(key, id, CLAIM_LINGER_MS).await {
+                        tracing::warn!(error = %e, "could not record a generation claim's report");
+                    }
+                    guard.disarm();
+                    return made;
+                }
+                Claim::Taken(Some(id)) => {
+                    return ReportId::parse(&id).map_err(|e| Error::internal(format!("claimed report id: {e}")))
+                }
+                Claim::Taken(None) if tokio::time::Instant::now() >= deadline => {
+                    return Err(Error::Busy {
+                        reason: "the same report is being generated elsewhere; try again shortly".into(),
+                        retry_after_secs: 2,
+                    })
+                }
+                Claim::Taken(None) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// [`generate`](Self::generate) without the rate limit (the demo loader's path): runs
@@ -247,7 +314,7 @@ impl PmrServices {
         {
             evict.push(Pattern::section(report.as_str(), s.id.as_str()));
         }
-        self.cache().invalidate(&evict).await;
+        self.evict(&evict).await;
         let written = Written {
             version: base_version + 1,
             offset: event.offset,
@@ -273,7 +340,7 @@ impl PmrServices {
             .store()
             .set_status(report, outline.status, to, &by.name, &frozen)
             .await?;
-        self.cache().invalidate(&Pattern::report(report.as_str())).await;
+        self.evict(&Pattern::report(report.as_str())).await;
         let written = Written {
             version: outline.version,
             offset: event.offset,

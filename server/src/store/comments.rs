@@ -54,7 +54,7 @@ impl Store {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             if let Some(parent) = c.parent {
-                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE id = ? AND report_id = ?")
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE id = $1 AND report_id = $2")
                     .bind(parent)
                     .bind(c.report.as_str())
                     .fetch_optional(&mut *tx)
@@ -68,7 +68,7 @@ impl Store {
             }
             let record: CommentRecord = sqlx::query_as(&format!(
                 "INSERT INTO comments (report_id, section_id, parent_id, author, content, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
             ))
             .bind(c.report.as_str())
             .bind(c.section.as_str())
@@ -93,8 +93,8 @@ impl Store {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             let done = sqlx::query(
-                "UPDATE comments SET resolved_by = ?, resolved_at = ? \
-                 WHERE id = ? AND report_id = ? AND resolved_at IS NULL",
+                "UPDATE comments SET resolved_by = $1, resolved_at = $2 \
+                 WHERE id = $3 AND report_id = $4 AND resolved_at IS NULL",
             )
             .bind(user)
             .bind(now_text())
@@ -103,11 +103,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE id = ? AND report_id = ?")
-                    .bind(id)
-                    .bind(report.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM comments WHERE id = $1 AND report_id = $2")
+                        .bind(id)
+                        .bind(report.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 return Err(match exists {
                     None => Error::NotFound(format!("comment {id} in report {report:?}")),
                     Some(_) => Error::Conflict(format!("comment {id} is resolved already")),
@@ -141,9 +142,9 @@ impl Store {
 
 /// Every comment of a report, oldest first, on a given connection (inside a transaction when
 /// it must agree with other reads).
-pub(super) async fn list(conn: &mut sqlx::SqliteConnection, report: &ReportId) -> Result<Vec<Comment>> {
+pub(super) async fn list(conn: &mut sqlx::AnyConnection, report: &ReportId) -> Result<Vec<Comment>> {
     let rows: Vec<CommentRecord> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE report_id = ? ORDER BY id"
+        "SELECT {COLUMNS} FROM comments WHERE report_id = $1 ORDER BY id"
     ))
     .bind(report.as_str())
     .fetch_all(conn)

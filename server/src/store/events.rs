@@ -2,7 +2,7 @@
 //! reading a range back for clients that resume, and trimming what nobody can ask for.
 
 use app::domain::ReportId;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::{corrupt, Store};
 use crate::error::Result;
@@ -16,30 +16,32 @@ pub const KEEP_MS: i64 = 24 * 3600 * 1000;
 /// Appends `event` to `report`'s log inside `tx` and returns it with its offset. The
 /// transaction holds the write lock, so `last_offset + 1` is gap-free and unique.
 pub(super) async fn append(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     report: &ReportId,
     actor: &str,
     event: ReportEvent,
 ) -> Result<StoredEvent> {
     let offset: i64 =
-        sqlx::query_scalar("UPDATE reports SET last_offset = last_offset + 1 WHERE id = ? RETURNING last_offset")
+        sqlx::query_scalar("UPDATE reports SET last_offset = last_offset + 1 WHERE id = $1 RETURNING last_offset")
             .bind(report.as_str())
             .fetch_one(&mut **tx)
             .await?;
     let at_ms = now_ms();
     let payload = serde_json::to_value(&event).map_err(corrupt)?;
-    sqlx::query("INSERT INTO report_events (report_id, seq, kind, payload, actor, at_ms) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(report.as_str())
-        .bind(offset)
-        .bind(event.kind())
-        .bind(payload["data"].to_string())
-        .bind(actor)
-        .bind(at_ms as i64)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO report_events (report_id, seq, kind, payload, actor, at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(report.as_str())
+    .bind(offset)
+    .bind(event.kind())
+    .bind(payload["data"].to_string())
+    .bind(actor)
+    .bind(at_ms as i64)
+    .execute(&mut **tx)
+    .await?;
     // Trim now and then rather than on every write: every 100th offset.
     if offset % 100 == 0 {
-        sqlx::query("DELETE FROM report_events WHERE report_id = ? AND seq <= ? AND at_ms < ?")
+        sqlx::query("DELETE FROM report_events WHERE report_id = $1 AND seq <= $2 AND at_ms < $3")
             .bind(report.as_str())
             .bind(offset - KEEP_EVENTS)
             .bind(at_ms as i64 - KEEP_MS)
@@ -81,11 +83,11 @@ impl Store {
         limit: u32,
     ) -> Result<std::result::Result<Vec<StoredEvent>, TooOld>> {
         self.timed(async {
-            let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(seq) FROM report_events WHERE report_id = ?")
+            let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(seq) FROM report_events WHERE report_id = $1")
                 .bind(report.as_str())
                 .fetch_one(&self.pool)
                 .await?;
-            let last: i64 = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = ?")
+            let last: i64 = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = $1")
                 .bind(report.as_str())
                 .fetch_optional(&self.pool)
                 .await?
@@ -104,8 +106,8 @@ impl Store {
                 }
             }
             let rows: Vec<EventRecord> = sqlx::query_as(
-                "SELECT seq, kind, payload, actor, at_ms FROM report_events WHERE report_id = ? AND seq > ? \
-                 ORDER BY seq LIMIT ?",
+                "SELECT seq, kind, payload, actor, at_ms FROM report_events WHERE report_id = $1 AND seq > $2 \
+                 ORDER BY seq LIMIT $3",
             )
             .bind(report.as_str())
             .bind(since)
@@ -136,7 +138,7 @@ impl Store {
     /// The latest offset of a report (0 before its first event).
     pub async fn last_offset(&self, report: &ReportId) -> Result<u64> {
         self.timed(async {
-            let last: Option<i64> = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = ?")
+            let last: Option<i64> = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = $1")
                 .bind(report.as_str())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -160,14 +162,14 @@ impl Store {
     /// The room state of a report, or `NotFound`.
     pub async fn room_state(&self, report: &ReportId) -> Result<RoomState> {
         self.timed(async {
-            let mut tx = self.pool.begin().await?;
-            let last: Option<i64> = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = ?")
+            let mut tx = self.snapshot_tx().await?;
+            let last: Option<i64> = sqlx::query_scalar("SELECT last_offset FROM reports WHERE id = $1")
                 .bind(report.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
             let last = last.ok_or_else(|| crate::error::Error::NotFound(format!("report {report:?}")))?;
             let versions: Vec<(String, i64)> =
-                sqlx::query_as("SELECT id, version FROM report_sections WHERE report_id = ? ORDER BY seq")
+                sqlx::query_as("SELECT id, version FROM report_sections WHERE report_id = $1 ORDER BY seq")
                     .bind(report.as_str())
                     .fetch_all(&mut *tx)
                     .await?;

@@ -3,6 +3,7 @@
 //! form of approved reports; API tokens and sessions. Migrations run at start. Every query
 //! is timed as `database_query`. Writes happen in one transaction with their event.
 
+mod cluster;
 mod comments;
 mod events;
 pub mod frozen;
@@ -12,13 +13,15 @@ mod reports;
 mod tokens;
 
 use std::future::Future;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use monitor::Monitor;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::{Any, Executor};
 
+pub use cluster::{Claim, LogEntry};
 pub use comments::NewComment;
 pub use events::{RoomState, TooOld};
 pub use project_rows::ProjectSummary;
@@ -27,31 +30,79 @@ pub use tokens::{Session, TokenRow};
 
 use crate::error::{Context, Error, Result};
 
+/// Which database the store talks to: the same queries (`$n` placeholders, standard SQL),
+/// each dialect's own migrations and transaction openers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// A file, one process (the default).
+    Sqlite,
+    /// Several instances sharing one database.
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect of a `DATABASE_URL`, or why the store cannot serve it.
+    pub fn of(url: &str) -> std::result::Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err("must be a sqlite:… file or a postgres://… URL".into())
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    dialect: Dialect,
     monitor: Arc<Monitor>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database and runs the migrations.
+    /// Opens the database (creating an SQLite file if needed) and runs its migrations.
     pub async fn connect(url: &str, monitor: Arc<Monitor>) -> Result<Self> {
-        ensure_parent_dir(url)?;
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("running the store's migrations")?;
-        Ok(Self { pool, monitor })
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::of(url).map_err(|rule| Error::invalid("DATABASE_URL", rule))?;
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                ensure_parent_dir(url)?;
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers and one writer work at once; a writer waits for
+                            // the lock up to 5 s instead of failing.
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+                                 PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await
+                            .map(drop)
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Dialect::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect(url)
+                    .await?
+            }
+        };
+        let migrated = match dialect {
+            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await,
+            Dialect::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await,
+        };
+        migrated.context("running the store's migrations")?;
+        Ok(Self { pool, dialect, monitor })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Runs one store operation, timing it under `database_query`.
@@ -67,9 +118,26 @@ impl Store {
     /// write lock only at the first write, and if another writer got there first it fails
     /// at once with "database is locked" — the busy timeout does not apply to that upgrade.
     /// `BEGIN IMMEDIATE` takes the lock up front, so concurrent writers queue (up to the
-    /// busy timeout) instead of failing.
-    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// busy timeout) instead of failing. PostgreSQL locks rows as they are written (the
+    /// report's row serialises its offsets).
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A transaction whose reads all see one state (a joiner's room: its offset and its
+    /// state must agree). SQLite's read transaction in WAL mode already is one snapshot.
+    async fn snapshot_tx(&self) -> Result<sqlx::Transaction<'static, Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin().await?,
+            Dialect::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        })
     }
 
     /// Readiness: the store answers a trivial query.

@@ -105,7 +105,7 @@ impl Store {
         self.timed(async {
             let row: ProjectRecord = sqlx::query_as(
                 "SELECT id, name, code, manager, sponsor, currency, start, baseline_finish, bac, contingency, \
-                 estimate, data_version FROM projects WHERE id = ?",
+                 estimate, data_version FROM projects WHERE id = $1",
             )
             .bind(id.as_str())
             .fetch_optional(&self.pool)
@@ -114,27 +114,27 @@ impl Store {
             let wps: Vec<WorkPackageRecord> = sqlx::query_as(
                 "SELECT id, name, predecessors, duration_o, duration_m, duration_p, cost_o, cost_m, cost_p, \
                  percent_complete, actual_start, actual_finish, actual_cost FROM work_packages \
-                 WHERE project_id = ? ORDER BY seq",
+                 WHERE project_id = $1 ORDER BY seq",
             )
             .bind(id.as_str())
             .fetch_all(&self.pool)
             .await?;
             let risks: Vec<RiskRecord> = sqlx::query_as(
                 "SELECT id, title, category, probability, cost_o, cost_m, cost_p, delay_o, delay_m, delay_p, \
-                 affects, status, owner FROM risks WHERE project_id = ? ORDER BY seq",
+                 affects, status, owner FROM risks WHERE project_id = $1 ORDER BY seq",
             )
             .bind(id.as_str())
             .fetch_all(&self.pool)
             .await?;
             let milestones: Vec<MilestoneRecord> = sqlx::query_as(
-                "SELECT name, baseline, forecast, status FROM milestones WHERE project_id = ? ORDER BY seq",
+                "SELECT name, baseline, forecast, status FROM milestones WHERE project_id = $1 ORDER BY seq",
             )
             .bind(id.as_str())
             .fetch_all(&self.pool)
             .await?;
             let snapshots: Vec<SnapshotRecord> = sqlx::query_as(
                 "SELECT period, pv, ev, ac, capacity_hours, allocated_hours, headcount, defects_open, \
-                 defects_closed, stakeholder_satisfaction, notes FROM snapshots WHERE project_id = ? ORDER BY period",
+                 defects_closed, stakeholder_satisfaction, notes FROM snapshots WHERE project_id = $1 ORDER BY period",
             )
             .bind(id.as_str())
             .fetch_all(&self.pool)
@@ -175,7 +175,7 @@ impl Store {
 
     pub async fn project_summary(&self, id: &ProjectId) -> Result<ProjectSummary> {
         self.timed(async {
-            sqlx::query_as("SELECT id, name, code, manager, currency, bac, data_version FROM projects WHERE id = ?")
+            sqlx::query_as("SELECT id, name, code, manager, currency, bac, data_version FROM projects WHERE id = $1")
                 .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?

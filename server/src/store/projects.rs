@@ -4,9 +4,9 @@
 use app::domain::SectionId;
 use engine::{Amount, Project, ThreePoint};
 use serde::Serialize;
+use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::Sqlite;
+use sqlx::Any;
 
 use super::events::append;
 use super::{now_text, Store};
@@ -22,7 +22,7 @@ impl Store {
             let mut tx = self.write_tx().await?;
             let id = p.id.as_str();
             let now = now_text();
-            let version: Option<i64> = sqlx::query_scalar("SELECT data_version FROM projects WHERE id = ?")
+            let version: Option<i64> = sqlx::query_scalar("SELECT data_version FROM projects WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -30,7 +30,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO projects (id, name, code, manager, sponsor, currency, start, baseline_finish, bac, \
                  contingency, estimate, data_version, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, code = excluded.code, \
                  manager = excluded.manager, sponsor = excluded.sponsor, currency = excluded.currency, \
                  start = excluded.start, baseline_finish = excluded.baseline_finish, bac = excluded.bac, \
@@ -54,7 +54,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             for table in ["work_packages", "risks", "milestones", "snapshots"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = ?"))
+                sqlx::query(&format!("DELETE FROM {table} WHERE project_id = $1"))
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -63,7 +63,7 @@ impl Store {
                 sqlx::query(
                     "INSERT INTO work_packages (project_id, seq, id, name, predecessors, duration_o, duration_m, \
                      duration_p, cost_o, cost_m, cost_p, percent_complete, actual_start, actual_finish, actual_cost) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(id)
                 .bind(seq as i64)
@@ -82,7 +82,7 @@ impl Store {
             for (seq, r) in p.risks.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO risks (project_id, seq, id, title, category, probability, cost_o, cost_m, cost_p, \
-                     delay_o, delay_m, delay_p, affects, status, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     delay_o, delay_m, delay_p, affects, status, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(id)
                 .bind(seq as i64)
@@ -100,7 +100,7 @@ impl Store {
             }
             for (seq, m) in p.milestones.iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO milestones (project_id, seq, name, baseline, forecast, status) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO milestones (project_id, seq, name, baseline, forecast, status) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
                 .bind(seq as i64)
@@ -114,7 +114,7 @@ impl Store {
             for s in &p.snapshots {
                 sqlx::query(
                     "INSERT INTO snapshots (project_id, period, pv, ev, ac, capacity_hours, allocated_hours, headcount, \
-                     defects_open, defects_closed, stakeholder_satisfaction, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     defects_open, defects_closed, stakeholder_satisfaction, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(id)
                 .bind(s.period.to_string())
@@ -148,7 +148,7 @@ trait BindThree {
     fn bind_three(self, t: &ThreePoint) -> Self;
 }
 
-impl<'q> BindThree for Query<'q, Sqlite, SqliteArguments<'q>> {
+impl<'q> BindThree for Query<'q, Any, AnyArguments<'q>> {
     fn bind_three(self, t: &ThreePoint) -> Self {
         self.bind(t.optimistic()).bind(t.most_likely()).bind(t.pessimistic())
     }
@@ -169,12 +169,12 @@ fn json_text<T: Serialize>(v: &T) -> String {
 /// Every non-frozen report of the project gets a `report_changed` event naming its
 /// computed sections: new data changes them.
 async fn changed_reports(
-    tx: &mut sqlx::Transaction<'static, Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Any>,
     p: &Project,
     actor: &str,
 ) -> Result<Vec<StoredEvent>> {
     let reports: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM reports WHERE project_id = ? AND status IN ('draft', 'review')")
+        sqlx::query_scalar("SELECT id FROM reports WHERE project_id = $1 AND status IN ('draft', 'review')")
             .bind(p.id.as_str())
             .fetch_all(&mut **tx)
             .await?;
@@ -182,7 +182,7 @@ async fn changed_reports(
     for id in reports {
         let report = app::domain::ReportId::parse(&id).map_err(super::corrupt)?;
         let sections: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM report_sections WHERE report_id = ? AND kind != 'custom' ORDER BY seq")
+            sqlx::query_scalar("SELECT id FROM report_sections WHERE report_id = $1 AND kind != 'custom' ORDER BY seq")
                 .bind(report.as_str())
                 .fetch_all(&mut **tx)
                 .await?;

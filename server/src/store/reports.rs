@@ -8,7 +8,7 @@ use app::domain::{ReportId, ReportStatus, SectionId, Template};
 use app::dto::{Priority, SectionKind};
 use engine::{Period, ProjectId};
 use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::events::append;
 use super::frozen::FrozenSection;
@@ -175,7 +175,7 @@ const REPORT_COLUMNS: &str =
 impl Store {
     pub async fn template(&self, id: Template) -> Result<Vec<TemplateSection>> {
         self.timed(async {
-            let json: Option<String> = sqlx::query_scalar("SELECT sections FROM templates WHERE id = ?")
+            let json: Option<String> = sqlx::query_scalar("SELECT sections FROM templates WHERE id = $1")
                 .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -188,7 +188,7 @@ impl Store {
     /// A free report id: `base`, else `base-2`, `base-3`, …
     pub async fn free_report_id(&self, base: &str) -> Result<ReportId> {
         self.timed(async {
-            let taken: Vec<String> = sqlx::query_scalar("SELECT id FROM reports WHERE id = ? OR id LIKE ?")
+            let taken: Vec<String> = sqlx::query_scalar("SELECT id FROM reports WHERE id = $1 OR id LIKE $2")
                 .bind(base)
                 .bind(format!("{base}-%"))
                 .fetch_all(&self.pool)
@@ -210,7 +210,7 @@ impl Store {
         self.timed(async {
             let now = now_text();
             let mut tx = self.write_tx().await?;
-            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM reports WHERE id = ?")
+            let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM reports WHERE id = $1")
                 .bind(r.id.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -219,7 +219,7 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO reports (id, project_id, period, template, title, status, version, iterations, \
-                 generated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', 1, ?, ?, ?, ?)",
+                 generated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', 1, $6, $7, $8, $9)",
             )
             .bind(r.id.as_str())
             .bind(r.project_id.as_str())
@@ -235,7 +235,7 @@ impl Store {
             for (seq, s) in r.sections.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO report_sections (report_id, id, seq, kind, title, priority, version, markdown, rows) \
-                     VALUES (?, ?, ?, ?, ?, ?, 1, '', ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, '', $7)",
                 )
                 .bind(r.id.as_str())
                 .bind(s.id.as_str())
@@ -268,14 +268,14 @@ impl Store {
 
     pub async fn report(&self, id: &ReportId) -> Result<(ReportRow, Vec<SectionRow>)> {
         self.timed(async {
-            let row: ReportRecord = sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?"))
+            let row: ReportRecord = sqlx::query_as(&format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1"))
                 .bind(id.as_str())
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or_else(|| Error::NotFound(format!("report {id:?}")))?;
             let sections: Vec<SectionRecord> = sqlx::query_as(
                 "SELECT id, kind, title, priority, version, markdown, rows, frozen FROM report_sections \
-                 WHERE report_id = ? ORDER BY seq",
+                 WHERE report_id = $1 ORDER BY seq",
             )
             .bind(id.as_str())
             .fetch_all(&self.pool)
@@ -291,7 +291,7 @@ impl Store {
     pub async fn reports_for_project(&self, project: &ProjectId) -> Result<Vec<ReportRow>> {
         self.timed(async {
             let rows: Vec<ReportRecord> = sqlx::query_as(&format!(
-                "SELECT {REPORT_COLUMNS} FROM reports WHERE project_id = ? \
+                "SELECT {REPORT_COLUMNS} FROM reports WHERE project_id = $1 \
                  ORDER BY period DESC, created_at DESC, id DESC"
             ))
             .bind(project.as_str())
@@ -335,8 +335,8 @@ impl Store {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             let done = sqlx::query(
-                "UPDATE report_sections SET markdown = ?, rows = ?, version = version + 1 \
-                 WHERE report_id = ? AND id = ? AND version = ?",
+                "UPDATE report_sections SET markdown = $1, rows = $2, version = version + 1 \
+                 WHERE report_id = $3 AND id = $4 AND version = $5",
             )
             .bind(markdown)
             .bind(i64::from(rows))
@@ -347,7 +347,7 @@ impl Store {
             .await?;
             if done.rows_affected() == 0 {
                 let current: Option<(i64, String)> =
-                    sqlx::query_as("SELECT version, markdown FROM report_sections WHERE report_id = ? AND id = ?")
+                    sqlx::query_as("SELECT version, markdown FROM report_sections WHERE report_id = $1 AND id = $2")
                         .bind(report.as_str())
                         .bind(section.as_str())
                         .fetch_optional(&mut *tx)
@@ -359,7 +359,7 @@ impl Store {
                     current_markdown,
                 });
             }
-            sqlx::query("UPDATE reports SET updated_at = ? WHERE id = ?")
+            sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
                 .bind(now_text())
                 .bind(report.as_str())
                 .execute(&mut *tx)
@@ -381,7 +381,7 @@ impl Store {
 
     pub async fn section_markdown(&self, report: &ReportId, section: &SectionId) -> Result<String> {
         self.timed(async {
-            sqlx::query_scalar("SELECT markdown FROM report_sections WHERE report_id = ? AND id = ?")
+            sqlx::query_scalar("SELECT markdown FROM report_sections WHERE report_id = $1 AND id = $2")
                 .bind(report.as_str())
                 .bind(section.as_str())
                 .fetch_optional(&self.pool)
@@ -395,7 +395,7 @@ impl Store {
     pub async fn frozen_section(&self, report: &ReportId, section: &SectionId) -> Result<Option<String>> {
         self.timed(async {
             Ok(
-                sqlx::query_scalar("SELECT frozen FROM report_sections WHERE report_id = ? AND id = ?")
+                sqlx::query_scalar("SELECT frozen FROM report_sections WHERE report_id = $1 AND id = $2")
                     .bind(report.as_str())
                     .bind(section.as_str())
                     .fetch_optional(&self.pool)
@@ -417,7 +417,7 @@ impl Store {
         self.timed(async {
             let mut tx = self.write_tx().await?;
             for (section, n) in rows {
-                sqlx::query("UPDATE report_sections SET rows = ? WHERE report_id = ? AND id = ?")
+                sqlx::query("UPDATE report_sections SET rows = $1 WHERE report_id = $2 AND id = $3")
                     .bind(i64::from(*n))
                     .bind(report.as_str())
                     .bind(section.as_str())
@@ -447,7 +447,7 @@ impl Store {
     ) -> Result<StoredEvent> {
         self.timed(async {
             let mut tx = self.write_tx().await?;
-            let moved = sqlx::query("UPDATE reports SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
+            let moved = sqlx::query("UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
                 .bind(to.as_str())
                 .bind(now_text())
                 .bind(report.as_str())
@@ -460,7 +460,7 @@ impl Store {
                 )));
             }
             for (section, f) in frozen {
-                sqlx::query("UPDATE report_sections SET frozen = ?, rows = ? WHERE report_id = ? AND id = ?")
+                sqlx::query("UPDATE report_sections SET frozen = $1, rows = $2 WHERE report_id = $3 AND id = $4")
                     .bind(f.to_json()?)
                     .bind(i64::from(f.rows))
                     .bind(report.as_str())
@@ -483,7 +483,7 @@ impl Store {
     pub async fn audit_log(&self, report: &ReportId) -> Result<Vec<AuditEntry>> {
         self.timed(async {
             Ok(
-                sqlx::query_as("SELECT action, actor, at, detail FROM audit_log WHERE report_id = ? ORDER BY id")
+                sqlx::query_as("SELECT action, actor, at, detail FROM audit_log WHERE report_id = $1 ORDER BY id")
                     .bind(report.as_str())
                     .fetch_all(&self.pool)
                     .await?,
@@ -494,13 +494,13 @@ impl Store {
 }
 
 pub(super) async fn audit(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     report: &ReportId,
     action: &str,
     actor: &str,
     detail: &str,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO audit_log (report_id, action, actor, at, detail) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO audit_log (report_id, action, actor, at, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(report.as_str())
         .bind(action)
         .bind(actor)

@@ -2,7 +2,7 @@
 
 use app::dto::Role;
 use serde::Serialize;
-use sqlx::{sqlite::SqliteRow, Row};
+use sqlx::{any::AnyRow, Row};
 
 use super::corrupt;
 use super::{now_text, Store};
@@ -29,14 +29,15 @@ impl Store {
     pub async fn insert_token(&self, name: &str, role: Role, secret_hash: &str) -> Result<TokenRow> {
         self.timed(async {
             let now = now_text();
-            let id = sqlx::query("INSERT INTO api_tokens (name, role, secret_hash, created_at) VALUES (?, ?, ?, ?)")
-                .bind(name)
-                .bind(role.as_str())
-                .bind(secret_hash)
-                .bind(&now)
-                .execute(&self.pool)
-                .await?
-                .last_insert_rowid();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_tokens (name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(name)
+            .bind(role.as_str())
+            .bind(secret_hash)
+            .bind(&now)
+            .fetch_one(&self.pool)
+            .await?;
             Ok(TokenRow {
                 id,
                 name: name.to_owned(),
@@ -52,10 +53,12 @@ impl Store {
     /// The token and its secret's hash, revoked or not.
     pub async fn token(&self, id: i64) -> Result<Option<(TokenRow, String)>> {
         self.timed(async {
-            let row = sqlx::query("SELECT * FROM api_tokens WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+            let row = sqlx::query(&format!(
+                "SELECT {TOKEN_COLUMNS}, secret_hash FROM api_tokens WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
             row.map(|r| Ok((token_row(&r)?, r.try_get("secret_hash")?))).transpose()
         })
         .await
@@ -63,7 +66,7 @@ impl Store {
 
     pub async fn list_tokens(&self) -> Result<Vec<TokenRow>> {
         self.timed(async {
-            let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY id")
+            let rows = sqlx::query(&format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY id"))
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(token_row).collect()
@@ -84,12 +87,12 @@ impl Store {
     pub async fn revoke_token(&self, id: i64) -> Result<bool> {
         self.timed(async {
             let mut tx = self.write_tx().await?;
-            let done = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now_text())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE token_id = ?")
+            sqlx::query("DELETE FROM sessions WHERE token_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -105,7 +108,7 @@ impl Store {
             let now = chrono::Utc::now();
             let stale = (now - chrono::Duration::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             sqlx::query(
-                "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
             )
             .bind(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .bind(id)
@@ -119,7 +122,7 @@ impl Store {
 
     pub async fn create_session(&self, id_hash: &str, token_id: i64, expires_at: &str) -> Result<()> {
         self.timed(async {
-            sqlx::query("INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(id_hash)
                 .bind(token_id)
                 .bind(now_text())
@@ -135,8 +138,9 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
         self.timed(async {
             let row = sqlx::query(
-                "SELECT t.*, s.expires_at AS session_expires FROM sessions s JOIN api_tokens t ON t.id = s.token_id \
-                 WHERE s.id_hash = ? AND s.expires_at > ? AND t.revoked_at IS NULL",
+                "SELECT t.id, t.name, t.role, t.created_at, t.last_used_at, t.revoked_at, s.expires_at AS session_expires \
+                 FROM sessions s JOIN api_tokens t ON t.id = s.token_id \
+                 WHERE s.id_hash = $1 AND s.expires_at > $2 AND t.revoked_at IS NULL",
             )
             .bind(id_hash)
             .bind(now_text())
@@ -155,7 +159,7 @@ impl Store {
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
         self.timed(async {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(id_hash)
                 .execute(&self.pool)
                 .await?;
@@ -165,7 +169,9 @@ impl Store {
     }
 }
 
-fn token_row(r: &SqliteRow) -> Result<TokenRow> {
+const TOKEN_COLUMNS: &str = "id, name, role, created_at, last_used_at, revoked_at";
+
+fn token_row(r: &AnyRow) -> Result<TokenRow> {
     let role: String = r.try_get("role")?;
     Ok(TokenRow {
         id: r.try_get("id")?,

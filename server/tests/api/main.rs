@@ -2,6 +2,7 @@
 //! server on a free port with its own database (and Redis, where the test needs one).
 
 mod helpers;
+mod pg_server;
 mod redis_server;
 
 mod assets;
@@ -16,4 +17,5 @@ mod openapi;
 mod pages;
 mod performance;
 mod reports;
+mod store_contract;
 mod upgrade;

@@ -1,0 +1,57 @@
+//! Reads the store's cluster log every half second: evictions another instance made while
+//! Redis was away (applied to this instance's in-process cache) and credentials that ended
+//! (their sockets close here too). With a shared store but no Redis fan-out, the rooms also
+//! catch up from the store every second, so events reach this instance's clients late but
+//! never lost. With SQLite (one instance) there is nobody to hear from: nothing runs.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::{ENDED, INVALIDATE};
+use crate::cache::Pattern;
+use crate::state::AppState;
+use crate::store::Dialect;
+
+const EVERY: Duration = Duration::from_millis(500);
+
+pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
+    if state.services.store_dialect() != Dialect::Postgres {
+        return;
+    }
+    let (services, collab, fanout_live) = (state.services.clone(), state.collab.clone(), state.fanout_live.clone());
+    tokio::spawn(async move {
+        let mut seen = services.log_head().await.unwrap_or(0);
+        let mut tick = tokio::time::interval(EVERY);
+        let mut rounds = 0u64;
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => return,
+            }
+            rounds += 1;
+            match services.log_since(seen).await {
+                Ok(entries) => {
+                    for e in entries {
+                        seen = seen.max(e.seq);
+                        match e.kind.as_str() {
+                            INVALIDATE => match serde_json::from_str::<Vec<Pattern>>(&e.payload) {
+                                Ok(patterns) => services.evict_local(&patterns),
+                                Err(err) => tracing::warn!(error = %err, "unreadable eviction in the cluster log"),
+                            },
+                            ENDED => {
+                                collab.disconnect_user(&hub::UserId::new(e.payload.as_str()), hub::CloseCode::POLICY);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Err(err) => tracing::debug!(error = %err, "cluster log unreadable this round"),
+            }
+            // No live fan-out: the store is how events get here (every other round = 1 s).
+            if !fanout_live.load(std::sync::atomic::Ordering::Relaxed) && rounds % 2 == 0 {
+                collab.catch_up_rooms();
+            }
+        }
+    });
+}
