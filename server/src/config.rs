@@ -58,7 +58,8 @@ pub struct CacheConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpConfig {
     /// `PMR_HTTP_HEADER_TIMEOUT_SECS` (15), `PMR_HTTP_WRITE_TIMEOUT_SECS` (30),
-    /// `PMR_HTTP_MAX_CONNECTIONS` (12000), `PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT` (1000).
+    /// `PMR_HTTP_MAX_CONNECTIONS` (12000), `PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT` (1000),
+    /// `PMR_TRUSTED_PROXIES` (none).
     pub limits: crate::edge::serve::Limits,
     /// `PMR_HTTP_REQUEST_TIMEOUT_SECS` (30): a request (body included) that takes longer is
     /// answered 408 and its work cancelled.
@@ -212,9 +213,23 @@ fn http(v: &Reader) -> Result<HttpConfig, ConfigError> {
             max_connections: v.positive("PMR_HTTP_MAX_CONNECTIONS", "12000")?,
             max_connections_per_client: v.positive("PMR_HTTP_MAX_CONNECTIONS_PER_CLIENT", "1000")?,
             shutdown_grace: Duration::from_secs(10),
+            trusted_proxies: trusted_proxies(v)?,
         },
         request_timeout: secs("PMR_HTTP_REQUEST_TIMEOUT_SECS", "30")?,
     })
+}
+
+/// `PMR_TRUSTED_PROXIES`: comma-separated IP addresses of the balancers in front.
+fn trusted_proxies(v: &Reader) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    let raw = v.string("PMR_TRUSTED_PROXIES", "");
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| v.error("PMR_TRUSTED_PROXIES", &format!("{s:?} is not an IP address")))
+        })
+        .collect()
 }
 
 fn generation(v: &Reader) -> Result<AdmissionConfig, ConfigError> {
@@ -358,6 +373,7 @@ mod tests {
             ("MONITOR_THRESHOLD_REPORT_GENERATION_TIME", "-1"),
             ("DATABASE_URL", "mysql://db/pmr"),
             ("DATABASE_URL", "postgres:pmr"),
+            ("PMR_TRUSTED_PROXIES", "127.0.0.1, nginx"),
         ] {
             let err = Config::from_vars(vars(&[(var, value)])).expect_err(var);
             assert_eq!(err.var, var);

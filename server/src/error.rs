@@ -36,7 +36,7 @@ pub enum Error {
     #[error("{reason}")]
     Busy { reason: String, retry_after_secs: u64 },
     #[error("store: {0}")]
-    Store(#[from] sqlx::Error),
+    Store(sqlx::Error),
     /// A server fault: what was being done, and why it failed.
     #[error("{context}{}", Suffix(.cause))]
     Internal {
@@ -113,10 +113,44 @@ pub trait Context<T> {
 
 impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for std::result::Result<T, E> {
     fn context(self, context: impl Into<String>) -> Result<T> {
-        self.map_err(|e| Error::Internal {
-            context: context.into(),
-            cause: Some(Box::new(e)),
+        self.map_err(|e| {
+            let context = context.into();
+            match (&e as &dyn std::any::Any).downcast_ref::<sqlx::Error>() {
+                Some(db) if is_unreachable(db) => unreachable_store(&context, db),
+                _ => Error::Internal {
+                    context,
+                    cause: Some(Box::new(e)),
+                },
+            }
         })
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        if is_unreachable(&e) {
+            unreachable_store("store", &e)
+        } else {
+            Self::Store(e)
+        }
+    }
+}
+
+/// The database cannot be reached (down, restarting, every connection busy): not a fault
+/// of the request, and likely to pass — a 503 with `Retry-After`, as the balancer expects
+/// from an instance whose `/readyz` is failing too.
+fn is_unreachable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)
+    )
+}
+
+fn unreachable_store(context: &str, e: &sqlx::Error) -> Error {
+    tracing::warn!(%context, error = %e, "database unreachable");
+    Error::Busy {
+        reason: "the database cannot be reached right now; try again shortly".into(),
+        retry_after_secs: 5,
     }
 }
 

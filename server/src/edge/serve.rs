@@ -36,6 +36,10 @@ pub struct Limits {
     pub max_connections_per_client: usize,
     /// After shutdown begins, how long in-flight requests may take to finish.
     pub shutdown_grace: Duration,
+    /// Balancers in front (`PMR_TRUSTED_PROXIES`): from these peers the client is the last
+    /// address in `X-Forwarded-For`, and the per-client cap does not apply to the peer
+    /// itself (it carries everyone's connections).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Limits {
@@ -46,8 +50,25 @@ impl Default for Limits {
             max_connections: 12_000,
             max_connections_per_client: 1_000,
             shutdown_grace: Duration::from_secs(10),
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+/// The client a request comes from: the peer, or, behind a trusted proxy, the address the
+/// proxy appended last to `X-Forwarded-For` (earlier entries are the client's own say-so).
+fn client_of<B>(req: &hyper::Request<B>, peer: SocketAddr, proxied: bool) -> SocketAddr {
+    if !proxied {
+        return peer;
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .map_or(peer, |ip| SocketAddr::new(ip, 0))
 }
 
 /// Open connections per client address.
@@ -119,14 +140,21 @@ pub async fn serve(
             },
             _ = stopped(&mut shutdown) => break,
         };
-        let Some(slot) = per_client.enter(peer.ip(), limits.max_connections_per_client) else {
-            tracing::debug!(client = %peer.ip(), "too many connections from one client; closed");
-            continue;
+        let proxied = limits.trusted_proxies.contains(&peer.ip());
+        let slot = if proxied {
+            None
+        } else {
+            let Some(slot) = per_client.enter(peer.ip(), limits.max_connections_per_client) else {
+                tracing::debug!(client = %peer.ip(), "too many connections from one client; closed");
+                continue;
+            };
+            Some(slot)
         };
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(WriteTimeout::new(stream, limits.write_timeout));
         let service = TowerToHyperService::new(app.clone().map_request(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            let client = client_of(&req, peer, proxied);
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(client));
             req
         }));
         let conn = hyper::server::conn::http1::Builder::new()
@@ -161,4 +189,31 @@ pub async fn serve(
         tracing::warn!("shutdown: some connections did not finish in time");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(forwarded: &[&str]) -> hyper::Request<()> {
+        let mut b = hyper::Request::builder();
+        for f in forwarded {
+            b = b.header("x-forwarded-for", *f);
+        }
+        b.body(()).expect("request")
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_address_it_appended() {
+        let proxy: SocketAddr = "127.0.0.1:40000".parse().expect("addr");
+        let client = |f: &[&str], proxied| client_of(&req(f), proxy, proxied).ip().to_string();
+        assert_eq!(client(&["203.0.113.9"], true), "203.0.113.9");
+        // The client may send its own header; only the proxy's last entry counts.
+        assert_eq!(client(&["10.0.0.1, 198.51.100.7"], true), "198.51.100.7");
+        assert_eq!(client(&["1.1.1.1", "198.51.100.7"], true), "198.51.100.7");
+        assert_eq!(client(&["not an address"], true), "127.0.0.1");
+        assert_eq!(client(&[], true), "127.0.0.1");
+        // From anyone else the header is ignored.
+        assert_eq!(client(&["203.0.113.9"], false), "127.0.0.1");
+    }
 }

@@ -135,6 +135,14 @@ pub async fn spawn_with(opts: Options) -> TestApp {
 }
 
 impl TestApp {
+    /// Stops this instance as a crash would: every task and socket dropped at once, no
+    /// graceful shutdown, no goodbye to clients.
+    pub fn kill(mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -9,6 +9,7 @@ mod assets;
 mod auth;
 mod cache;
 mod cli;
+mod cluster;
 mod collab;
 mod hostile;
 mod import;

@@ -61,18 +61,33 @@ impl PgServer {
             "initdb",
             &["-D", path(&data), "-A", "trust", "-U", "pmr", "--no-sync", "-E", "UTF8"],
         );
-        let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200",
-            s.port,
-            path(s.dir.path())
-        );
-        let log = s.dir.path().join("log");
-        s.run(
-            "pg_ctl",
-            &["-D", path(&data), "-o", &opts, "-l", path(&log), "-w", "start"],
-        );
+        let opts = s.options();
+        s.pg_ctl_start(&opts);
         s
+    }
+
+    /// Fast but honest: `fsync=off` only matters if the machine crashes; commits still wait
+    /// for the WAL write, so a `crash()` (immediate stop) loses no acknowledged write.
+    fn options(&self) -> String {
+        format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
+             -c full_page_writes=off -c max_connections=200",
+            self.port,
+            path(self.dir.path())
+        )
+    }
+
+    fn pg_ctl_start(&self, opts: &str) {
+        let (data, log) = (self.dir.path().join("data"), self.dir.path().join("log"));
+        self.run(
+            "pg_ctl",
+            &["-D", path(&data), "-o", opts, "-l", path(&log), "-w", "start"],
+        );
+    }
+
+    /// Starts the cluster again after [`Self::crash`], on the same port with the same data.
+    pub fn restart(&self) {
+        self.pg_ctl_start(&self.options());
     }
 
     fn run(&self, tool: &str, args: &[&str]) {

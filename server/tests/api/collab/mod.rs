@@ -3,7 +3,7 @@
 //! frames, limits and close codes, revocation, resume by offset, and durability across a
 //! restart.
 
-mod client;
+pub mod client;
 mod limits;
 mod protocol;
 mod resume;
