@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks and benchmarks behind them.
-.PHONY: run test lint bench fuzz
+.PHONY: run test lint bench fuzz cluster
 
 ## Serve the demo portfolio at http://127.0.0.1:3000 (sets everything up first).
 run:
@@ -8,6 +8,11 @@ run:
 ## Run every test: unit, integration, Playwright (sets everything up first).
 test:
 	bash scripts/test.sh
+
+## Several instances on this machine: private PostgreSQL and Redis, two PMR instances,
+## nginx in front (docs/DEPLOY.md). Ctrl-C stops everything.
+cluster:
+	bash scripts/cluster.sh
 
 ## Formatting and clippy for each package and feature set (never ssr and hydrate together).
 lint:

@@ -3,12 +3,14 @@
 # first and skips what is already there, so a second run takes seconds. Nothing is
 # downloaded from outside rustup, crates.io, npm and Debian's apt.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test   plus Chromium and redis-server for the tests
+#   scripts/setup.sh --test      plus Chromium, redis-server and PostgreSQL for the tests
+#   scripts/setup.sh --cluster   plus redis-server, PostgreSQL and nginx (scripts/cluster.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_test=false
+want_test=false want_cluster=false
 [ "${1:-}" = "--test" ] && want_test=true
+[ "${1:-}" = "--cluster" ] && want_cluster=true
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # 1. The WASM target for the islands bundle.
@@ -26,19 +28,36 @@ if [ "$have_wb" != "$want_wb" ]; then
     cargo install wasm-bindgen-cli --version "$want_wb" --force
 fi
 
-# 3. Debian packages: Chromium for Playwright, redis-server for the cache tests.
-if $want_test; then
-    missing=()
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# 3. Debian packages: Chromium for Playwright; redis-server and PostgreSQL, which the tests
+#    start privately on free ports; nginx in front of a local cluster. Services the
+#    packages would start at install are held back (policy-rc.d): nothing here should
+#    take the machine's ports 80, 5432 or 6379.
+missing=()
+has_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
+if $want_test || $want_cluster; then
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    has_postgres || missing+=(postgresql)
+fi
+if $want_test; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "installing ${missing[*]} from apt"
-        sudo_cmd=""
-        [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-        $sudo_cmd apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if $want_cluster; then
+    [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} from apt"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    held=false
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+        held=true
     fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    $held && $sudo_cmd rm -f /usr/sbin/policy-rc.d
 fi
 
 # 4. end2end's npm packages: Playwright (no browser download) and binaryen's wasm-opt.
