@@ -3,6 +3,7 @@
 //! and the rate limits of sign-in. What a principal may do is not decided here but by the
 //! policy (`app::policy`), asked by the edge's guard.
 
+mod cache;
 mod csrf;
 mod principal;
 mod rate_limit;

@@ -7,6 +7,7 @@ use app::dto::Role;
 use app::policy::Principal;
 use tokio::sync::broadcast;
 
+use super::cache::{CredentialCache, Kind};
 use super::tokens;
 use crate::config::AuthConfig;
 use crate::error::{Error, Result};
@@ -20,6 +21,8 @@ pub struct Auth {
     /// Users whose credentials just ended (a token revoked, a session signed out): their
     /// open sockets are closed (the collaboration hub listens).
     ended: broadcast::Sender<String>,
+    /// Credentials verified in the last second (see `cache.rs`).
+    verified: Arc<CredentialCache>,
 }
 
 impl Auth {
@@ -28,6 +31,7 @@ impl Auth {
             config: Arc::new(config),
             store,
             ended: broadcast::channel(256).0,
+            verified: Arc::new(CredentialCache::default()),
         }
     }
 
@@ -52,17 +56,34 @@ impl Auth {
 
     /// The principal behind a bearer token (refused as a whole if it does not verify).
     pub async fn bearer(&self, presented: &str) -> Result<Principal> {
-        let token = tokens::verify(&self.store, presented).await?;
-        Ok(principal(token))
+        let digest = tokens::sha256_hex(presented);
+        if let Some(p) = self.verified.get(Kind::Bearer, &digest) {
+            return Ok(p);
+        }
+        let began = self.verified.epoch();
+        let p = principal(tokens::verify(&self.store, presented).await?);
+        self.verified.put(Kind::Bearer, digest, p.clone(), began);
+        Ok(p)
     }
 
     /// The principal of a live session, if the cookie names one.
     pub async fn session(&self, cookie_value: &str) -> Result<Option<Principal>> {
-        Ok(self
-            .store
-            .session(&tokens::sha256_hex(cookie_value))
-            .await?
-            .map(|s| principal(s.token)))
+        let digest = tokens::sha256_hex(cookie_value);
+        if let Some(p) = self.verified.get(Kind::Session, &digest) {
+            return Ok(Some(p));
+        }
+        let began = self.verified.epoch();
+        let found = self.store.session(&digest).await?.map(|s| principal(s.token));
+        if let Some(p) = &found {
+            self.verified.put(Kind::Session, digest, p.clone(), began);
+        }
+        Ok(found)
+    }
+
+    /// Another instance ended `user`'s credentials (read from the cluster log): stop
+    /// trusting what was verified here.
+    pub fn forget_user(&self, user: &str) {
+        self.verified.forget_user(user);
     }
 
     /// The reader allowed in without a token, when configured.
@@ -112,6 +133,7 @@ impl Auth {
     /// A user's credentials ended: their sockets close here at once, and on the other
     /// instances (sharing a PostgreSQL store) when they read the cluster log, within a second.
     async fn announce_end(&self, user: String) {
+        self.verified.forget_user(&user);
         if self.store.dialect() == crate::store::Dialect::Postgres {
             if let Err(e) = self.store.log_append(crate::cluster::ENDED, &user).await {
                 tracing::warn!(error = %e, "could not tell other instances a credential ended");

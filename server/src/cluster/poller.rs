@@ -20,6 +20,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
         return;
     }
     let (services, collab, fanout_live) = (state.services.clone(), state.collab.clone(), state.fanout_live.clone());
+    let auth = state.auth.clone();
     tokio::spawn(async move {
         let mut seen = services.log_head().await.unwrap_or(0);
         let mut tick = tokio::time::interval(EVERY);
@@ -40,6 +41,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
                                 Err(err) => tracing::warn!(error = %err, "unreadable eviction in the cluster log"),
                             },
                             ENDED => {
+                                auth.forget_user(&e.payload);
                                 collab.disconnect_user(&hub::UserId::new(e.payload.as_str()), hub::CloseCode::POLICY);
                             }
                             _ => {}

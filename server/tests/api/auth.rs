@@ -75,6 +75,15 @@ async fn a_revoked_token_is_refused_at_once_sessions_included() {
         .await
         .expect("request");
     assert_eq!(ok.status(), StatusCode::OK);
+    // The session is used too, so both credentials are among those verified just now.
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), StatusCode::OK);
     let (_, list) = app.get_json("/api/v1/tokens", Role::Admin).await;
     assert!(!list.to_string().contains(&token[10..]), "secrets are never listed");
     let id = created["id"].as_i64().expect("id");

@@ -68,6 +68,17 @@ async fn a_token_revoked_on_one_instance_closes_its_socket_on_the_other() {
     let secret = created["token"].as_str().expect("token").to_owned();
     let token_id = created["id"].as_i64().expect("id");
     let (mut on_b, _) = join(&b, &id, &secret).await;
+    let used = b
+        .client
+        .get(b.url("/api/v1/projects"))
+        .bearer_auth(&secret)
+        .send()
+        .await;
+    assert_eq!(
+        used.expect("request").status(),
+        StatusCode::OK,
+        "B has just verified it"
+    );
     let started = Instant::now();
     let res = a
         .client
@@ -87,6 +98,7 @@ async fn a_token_revoked_on_one_instance_closes_its_socket_on_the_other() {
         .await
         .expect("request");
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "B refuses it too");
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
 }
 
 /// The metrics section of a draft report as B serves it, after A re-imports the project
