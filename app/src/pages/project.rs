@@ -50,14 +50,15 @@ pub fn ProjectPage() -> impl IntoView {
                 let id = ProjectId::parse(&id).map_err(|_| AppError::NotFound(format!("project {id:?}")))?;
                 let project = ctx.services.project(&id).await?;
                 let can_generate = ctx.principal.may(Action::GenerateReport);
-                Ok(view! { <ProjectView project can_generate error /> }.into_any())
+                let can_export = ctx.principal.may(Action::ExportProject);
+                Ok(view! { <ProjectView project can_generate can_export error /> }.into_any())
             })}
         </Layout>
     }
 }
 
 #[component]
-fn ProjectView(project: ProjectView, can_generate: bool, error: Option<String>) -> impl IntoView {
+fn ProjectView(project: ProjectView, can_generate: bool, can_export: bool, error: Option<String>) -> impl IntoView {
     let p = project;
     let currency = p.currency.clone();
     view! {
@@ -74,6 +75,12 @@ fn ProjectView(project: ProjectView, can_generate: bool, error: Option<String>) 
                 <div><dt>"Work packages"</dt><dd>{p.work_packages}</dd></div>
                 <div><dt>"Risks"</dt><dd>{p.risks}</dd></div>
             </dl>
+            // The import format, so the data can go back out (and be imported elsewhere).
+            {can_export.then(|| {
+                let href = format!("/api/v1/projects/{}/export", p.id);
+                let file = format!("{}.json", p.id);
+                view! { <p class="export"><a class="button" href=href download=file>"Download project data (JSON)"</a></p> }
+            })}
         </header>
         {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
         {can_generate.then(|| view! { <GenerateForm project_id=p.id.clone() periods=p.periods.clone() /> })}

@@ -46,7 +46,10 @@ pub(super) fn build(p: &Profile) -> Result<Project> {
     let snapshots = snapshots(p, &mut rng, start_period, months_elapsed)?;
     let progress = snapshots.last().map_or(0.0, |s| s.ev.get() / p.bac);
     let cpi_now = p.cpi.1;
-    let work_packages = work_packages(p, &mut rng, progress, cpi_now)?;
+    let mut work_packages = work_packages(p, &mut rng, progress, cpi_now)?;
+    if let Some(last) = snapshots.last() {
+        reconcile_with(&mut work_packages, last.ac.get())?;
+    }
     let risks = risks(p, &mut rng, &work_packages)?;
     let milestones = milestones(p, start, baseline_finish, as_of)?;
     Ok(Project {
@@ -175,6 +178,22 @@ fn work_packages(p: &Profile, rng: &mut StdRng, progress: f64, cpi: f64) -> Resu
         });
     }
     Ok(out)
+}
+
+/// Scales the packages' booked actuals so they add up to the snapshot's AC, as a ledger
+/// and its breakdown would (SPEC §1.5): the demo shows no reconciliation note.
+fn reconcile_with(wps: &mut [WorkPackage], ac: f64) -> Result<()> {
+    let booked: f64 = wps.iter().filter_map(|w| w.actual_cost.map(|a| a.get())).sum();
+    if booked <= 0.0 {
+        return Ok(());
+    }
+    let factor = ac / booked;
+    for w in wps.iter_mut() {
+        if let Some(a) = w.actual_cost {
+            w.actual_cost = Some(money(a.get() * factor)?);
+        }
+    }
+    Ok(())
 }
 
 const PHASES: [&str; 8] = [

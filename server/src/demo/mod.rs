@@ -90,6 +90,18 @@ mod tests {
             assert!((20..=200).contains(&p.work_packages.len()), "{}", p.id);
             assert!(p.work_packages.iter().any(|w| !w.predecessors.is_empty()));
             assert!(!p.risks.is_empty() && !p.milestones.is_empty());
+            // The packages' actuals reconcile with the latest AC (no data-quality note).
+            let booked: f64 = p
+                .work_packages
+                .iter()
+                .filter_map(|w| w.actual_cost.map(|a| a.get()))
+                .sum();
+            let ac = p.snapshots.last().expect("snapshots").ac.get();
+            assert!(
+                (booked - ac).abs() <= engine::montecarlo::MATERIAL_SHARE * ac,
+                "{}: booked {booked} against AC {ac}",
+                p.id
+            );
         }
     }
 }

@@ -123,3 +123,37 @@ async fn an_oversized_body_is_refused_with_413() {
         .expect("request");
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn an_export_imports_back_as_the_same_project_and_the_project_page_links_it() {
+    let app = spawn_app().await;
+    // A project with optional fields set and unset, from the demo, as the import format.
+    let original = sample_project("atlas");
+    app.import(&original).await;
+    let res = app.get("/api/v1/projects/atlas/export", Some(Role::Viewer)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"atlas.json\""
+    );
+    let exported: Value = res.json().await.expect("json");
+    assert_eq!(exported, original, "export(import(p)) = p, field for field");
+    // Importing the export under another id gives a project equal to the first.
+    let mut copy = exported.clone();
+    copy["id"] = json!("atlas-copy");
+    let (status, body) = app.import(&copy).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, again) = app.get_json("/api/v1/projects/atlas-copy/export", Role::Viewer).await;
+    assert_eq!(again, copy, "import(export(p)) = p");
+    // Viewers find the download on the project page.
+    let html = app
+        .get("/projects/atlas", Some(Role::Viewer))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(r#"href="/api/v1/projects/atlas/export""#) && html.contains(r#"download="atlas.json""#),
+        "download link on the project page"
+    );
+}
