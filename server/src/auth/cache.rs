@@ -101,6 +101,7 @@ impl CredentialCache {
         entries.retain(|_, (p, _)| p.name != user);
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.lock().len()
     }

@@ -31,6 +31,23 @@ pub fn projects() -> Result<Vec<Project>> {
         .collect()
 }
 
+/// The demo's `everest` project grown (or shrunk) to `work_packages` packages, with its
+/// risks, snapshots and milestones: a realistic project of any size for benchmarks.
+pub fn everest_with(work_packages: usize) -> Result<Project> {
+    let base = PROFILES
+        .iter()
+        .position(|p| p.id == "everest")
+        .ok_or_else(|| Error::internal("everest is in the demo"))?;
+    let profile = profiles::Profile {
+        work_packages,
+        ..PROFILES[base]
+    };
+    let mut project = build(&profile)?;
+    project.id = engine::ProjectId::parse(&format!("everest-{work_packages}")).map_err(Error::internal)?;
+    project.validate()?;
+    Ok(project)
+}
+
 /// Imports the demo projects and generates each one's report for the latest month.
 pub async fn load(services: &PmrServices) -> Result<()> {
     let demo = Principal {
