@@ -104,6 +104,9 @@ pub enum EngineError {
     Invalid(#[from] ValidationErrors),
     #[error("iterations: must be between 1000 and 1000000 (got {0})")]
     Iterations(u64),
+    /// The caller asked the run to stop (its requester went away) before it finished.
+    #[error("the simulation was cancelled before it finished")]
+    Cancelled,
     #[error("period: {period} is before the project start ({start})")]
     PeriodBeforeStart { period: String, start: String },
     #[error("period: {period} is after next month ({latest})")]
@@ -129,6 +132,7 @@ impl EngineError {
                 format!("computed value is not a finite number ({})", n.value),
             )],
             Self::Iterations(_) => vec![FieldError::new("iterations", self.to_string())],
+            Self::Cancelled => Vec::new(),
             Self::PeriodBeforeStart { .. } | Self::PeriodTooLate { .. } => {
                 vec![FieldError::new("period", self.to_string())]
             }

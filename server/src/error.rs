@@ -156,7 +156,11 @@ fn unreachable_store(context: &str, e: &sqlx::Error) -> Error {
 
 impl From<EngineError> for Error {
     fn from(e: EngineError) -> Self {
-        Self::Invalid(ValidationErrors(e.fields()))
+        match e {
+            // Only ever seen by a requester who is gone; logged, never a client's mistake.
+            EngineError::Cancelled => Self::internal(e.to_string()),
+            e => Self::Invalid(ValidationErrors(e.fields())),
+        }
     }
 }
 

@@ -129,9 +129,17 @@ impl Pipeline {
         iterations: u64,
         seed: u64,
     ) -> Result<Forecast> {
-        self.stage(op::MONTE_CARLO, move |_, _cancel| {
+        self.stage(op::MONTE_CARLO, move |_, cancel| {
             let sim = SimConfig::new(iterations, seed)?;
-            Ok(engine::montecarlo::simulate(&project, period, &sim)?)
+            // The run looks at the flag between chunks, so a requester who hangs up in the
+            // middle of a million iterations frees the slot within a millisecond or so.
+            Ok(engine::montecarlo::simulate_cancellable(
+                &project,
+                period,
+                &sim,
+                Execution::Auto,
+                cancel.flag(),
+            )?)
         })
         .await
     }

@@ -213,7 +213,15 @@ pub fn compare(
             let iterations = forecast.iterations.min(ADJUSTED_ITERATIONS);
             let config = SimConfig::new(u64::from(iterations), forecast.seed)?;
             adjustment.check()?;
-            let adjusted = run_forecast(project, period, &config, Some(adjustment), execution, Drivers::Skip)?;
+            let adjusted = run_forecast(
+                project,
+                period,
+                &config,
+                Some(adjustment),
+                execution,
+                Drivers::Skip,
+                None,
+            )?;
             Some(adjusted)
         }
         None => None,

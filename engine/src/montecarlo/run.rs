@@ -19,6 +19,7 @@
 //! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
 
 use std::hint::select_unpredictable;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::rngs::SmallRng;
 use rand::{RngCore, SeedableRng};
@@ -56,8 +57,19 @@ fn words_per_iteration(nodes: usize) -> usize {
     nodes.div_ceil(2)
 }
 
-/// Runs `iterations` iterations; each total cost starts from `cost_to_date`.
-pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64, exec: Execution) -> Samples {
+/// Runs `iterations` iterations; each total cost starts from `cost_to_date`. With a `cancel`
+/// flag, each chunk looks at it before it starts and the run gives up (`None`) once it is
+/// set: a million iterations stop within one chunk's time (about a millisecond) of the
+/// request going away, not after the whole run.
+pub(crate) fn run(
+    net: &Network,
+    iterations: usize,
+    seed: u64,
+    cost_to_date: f64,
+    exec: Execution,
+    cancel: Option<&AtomicBool>,
+) -> Option<Samples> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut finish = vec![0.0; iterations];
     let mut cost = vec![0.0; iterations];
     let parallel = match exec {
@@ -66,6 +78,9 @@ pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64
         Execution::Auto => iterations > PARALLEL_ABOVE,
     };
     let work = |(index, (f, c)): (usize, (&mut [f64], &mut [f64]))| {
+        if cancelled() {
+            return Vec::new();
+        }
         let mut out = Chunk {
             finish: f,
             cost: c,
@@ -88,13 +103,16 @@ pub(crate) fn run(net: &Network, iterations: usize, seed: u64, cost_to_date: f64
             .map(work)
             .collect()
     };
+    if cancelled() {
+        return None;
+    }
     let mut critical = vec![0u64; net.len()];
     for chunk in counts {
         for (total, n) in critical.iter_mut().zip(chunk) {
             *total += u64::from(n);
         }
     }
-    Samples { finish, cost, critical }
+    Some(Samples { finish, cost, critical })
 }
 
 /// Calls `row` with each of the first `iterations` iterations' inputs, exactly as the run

@@ -283,3 +283,43 @@ fn synthetic_project_is_valid_and_forecasts_sensibly() {
     assert!(f.p80_standard_error_days > 0.0 && f.p80_standard_error_days < f.finish_days.p80 * 0.05);
     assert!(f.finish_dates.p10 <= f.finish_dates.p95);
 }
+
+/// A run whose requester went away stops with `Cancelled`: at once when the flag is already
+/// set, and part-way through a long run when it is set from another thread; an unset flag
+/// changes nothing about the result.
+#[test]
+fn a_cancelled_run_stops_and_an_uncancelled_one_is_unchanged() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use engine::montecarlo::simulate_cancellable;
+    use engine::EngineError;
+
+    let p = synthetic_project(200, 30, 7);
+    let at = period(SYNTHETIC_PERIOD);
+    let small = SimConfig::new(10_000, 3).expect("config");
+    let never = AtomicBool::new(false);
+    let kept = simulate_cancellable(&p, at, &small, Execution::Sequential, &never).expect("runs");
+    let plain = simulate_with(&p, at, &small, Execution::Sequential).expect("runs");
+    assert_eq!(comparable(kept), comparable(plain));
+
+    let already = AtomicBool::new(true);
+    assert_eq!(
+        simulate_cancellable(&p, at, &small, Execution::Sequential, &already).err(),
+        Some(EngineError::Cancelled)
+    );
+
+    // A million iterations take far longer than the moment before the flag is set.
+    let flag = Arc::new(AtomicBool::new(false));
+    let setter = {
+        let flag = Arc::clone(&flag);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            flag.store(true, Ordering::Relaxed);
+        })
+    };
+    let big = SimConfig::new(1_000_000, 3).expect("config");
+    let outcome = simulate_cancellable(&p, at, &big, Execution::Parallel, &flag);
+    setter.join().expect("setter");
+    assert_eq!(outcome.err(), Some(EngineError::Cancelled));
+}
