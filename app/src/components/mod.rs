@@ -1,7 +1,8 @@
 //! Server-rendered building blocks shared by the pages: the layout, badges, number
-//! formatting and the error panel.
+//! formatting, the dashboard's charts and the error panel.
 
 mod badges;
+pub mod chart;
 pub mod format;
 mod layout;
 mod page_error;

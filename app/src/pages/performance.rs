@@ -1,5 +1,6 @@
-//! `/performance` — the live performance dashboard (viewers): per-operation timings, a
-//! latency chart, alerts, recommendations, cache and component health. The body refreshes
+//! `/performance` — the live performance dashboard (viewers): response time, cache hit rate
+//! and WebSocket sessions over the last 15 minutes (with their thresholds), per-operation
+//! timings with sparklines, grouped alerts, recommendations, cache and component health. The body refreshes
 //! itself through [`LiveRegion`]; admins get forms to switch the monitor and clear data.
 
 use leptos::prelude::*;
@@ -7,6 +8,7 @@ use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 
 use super::awaited;
+use crate::components::chart::{Sparkline, TimeChart};
 use crate::components::{format, Layout};
 use crate::error::AppError;
 use crate::islands::LiveRegion;
@@ -116,13 +118,21 @@ fn Dashboard(view: PerformanceView) -> impl IntoView {
                     )}
                 </p>
             </section>
+            <section class="panel chart-panel" data-chart="response">
+                <h2>"Response time"</h2>
+                <TimeChart series=v.response title="HTTP response time".to_string() />
+            </section>
+            <section class="panel chart-panel" data-chart="cache">
+                <h2>"Cache hit rate"</h2>
+                <TimeChart series=v.cache_rate title="Cache hit rate".to_string() />
+            </section>
+            <section class="panel chart-panel" data-chart="sessions">
+                <h2>"WebSocket sessions"</h2>
+                <TimeChart series=v.sessions title="Open WebSocket sessions".to_string() />
+            </section>
             <section class="panel">
                 <h2>"Operations"</h2>
                 <OperationsTable rows=v.operations />
-            </section>
-            <section class="panel">
-                <h2>"Response time"</h2>
-                <Sparkline points=v.latency />
             </section>
             <section class="panel">
                 <h2>"Alerts"</h2>
@@ -140,7 +150,8 @@ fn Dashboard(view: PerformanceView) -> impl IntoView {
                                             <span class=format!("badge severity-{}", a.severity)>{a.severity.clone()}</span>
                                             " " <span class="badge alert-state">{state}</span>
                                             " " {a.message}
-                                            {(a.count > 1).then(|| view! { <span class="muted">{format!(" ×{}", a.count)}</span> })}
+                                            {(a.count > 1).then(|| view! { <span class="muted alert-count">{format!(" ×{}", a.count)}</span> })}
+                                            <span class="muted alert-seen">{seen(a.first_seen_ms, a.last_seen_ms)}</span>
                                         </li>
                                     }
                                 })
@@ -195,6 +206,7 @@ fn OperationsTable(rows: Vec<crate::services::OperationRow>) -> impl IntoView {
                         <th scope="col" class="num">"p95 ms"</th>
                         <th scope="col" class="num">"p99 ms"</th>
                         <th scope="col" class="num">"Mean ms"</th>
+                        <th scope="col">"p95, last 15 min"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -202,14 +214,18 @@ fn OperationsTable(rows: Vec<crate::services::OperationRow>) -> impl IntoView {
                         .into_iter()
                         .map(|r| {
                             let key = r.operation.clone();
+                            let name = r.operation.clone();
                             view! {
                                 <tr data-operation=key>
-                                    <th scope="row">{r.operation}</th>
+                                    <th scope="row">{name}</th>
                                     <td class="num count">{format::count(r.count as u64)}</td>
                                     <td class="num">{ms(r.p50)}</td>
                                     <td class="num">{ms(r.p95)}</td>
                                     <td class="num">{ms(r.p99)}</td>
                                     <td class="num">{ms(r.mean)}</td>
+                                    <td class="trend">
+                                        <Sparkline points=r.trend label=format!("p95 of {} per minute", r.operation) />
+                                    </td>
                                 </tr>
                             }
                         })
@@ -221,36 +237,14 @@ fn OperationsTable(rows: Vec<crate::services::OperationRow>) -> impl IntoView {
     .into_any()
 }
 
-/// Response times as a small line chart (server-rendered SVG) with its range in words.
-#[component]
-fn Sparkline(points: Vec<(u64, f64)>) -> impl IntoView {
-    if points.len() < 2 {
-        return view! { <p class="empty">"Not enough requests yet."</p> }.into_any();
+/// When an alert was first and last in breach, as UTC clock times.
+fn seen(first_ms: u64, last_ms: u64) -> String {
+    use crate::components::chart::clock;
+    if first_ms / 60_000 == last_ms / 60_000 {
+        format!(" · at {} UTC", clock(first_ms))
+    } else {
+        format!(" · {}–{} UTC", clock(first_ms), clock(last_ms))
     }
-    let (w, h) = (600.0, 120.0);
-    let max = points.iter().map(|p| p.1).fold(1.0_f64, f64::max);
-    let n = (points.len() - 1) as f64;
-    let path: String = points
-        .iter()
-        .enumerate()
-        .map(|(i, (_, v))| format!("{:.1},{:.1}", i as f64 / n * w, h - v / max * (h - 8.0) - 4.0))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let summary = format!(
-        "Last {} requests: {:.1} ms at most, {:.1} ms on average.",
-        points.len(),
-        max,
-        points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64
-    );
-    view! {
-        <figure class="sparkline">
-            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label=summary.clone() preserveAspectRatio="none">
-                <polyline class="ev" points=path></polyline>
-            </svg>
-            <figcaption class="muted">{summary}</figcaption>
-        </figure>
-    }
-    .into_any()
 }
 
 fn uptime(s: u64) -> String {

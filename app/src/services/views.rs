@@ -14,6 +14,7 @@ use engine::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::components::chart::TimeSeries;
 use crate::domain::{ReportId, ReportStatus, SectionId, Template};
 use crate::dto::{Priority, SectionKind};
 use crate::error::AppError;
@@ -202,6 +203,9 @@ pub struct OperationRow {
     pub p99: f64,
     pub mean: f64,
     pub max: f64,
+    /// p95 per minute over the dashboard's window, oldest first; `None` for a quiet minute.
+    #[serde(default)]
+    pub trend: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -231,8 +235,12 @@ pub struct PerformanceView {
     pub enabled: bool,
     pub uptime_seconds: u64,
     pub operations: Vec<OperationRow>,
-    /// (unix ms, ms) samples of HTTP response time, oldest first.
-    pub latency: Vec<(u64, f64)>,
+    /// HTTP response time p50 and p95 over the last 15 minutes, with its threshold.
+    pub response: TimeSeries,
+    /// The cache hit rate over the same window.
+    pub cache_rate: TimeSeries,
+    /// Open WebSocket sessions on this instance over the same window.
+    pub sessions: TimeSeries,
     pub alerts: Vec<AlertRow>,
     pub recommendations: Vec<RecommendationRow>,
     pub cache_backend: String,

@@ -3,8 +3,11 @@
 //! that feed the monitor.
 
 use app::policy::Principal;
+use std::time::Duration;
+
+use app::components::chart::{Line, TimeSeries};
 use app::services::{AlertRow, OperationRow, PerformanceView, RecommendationRow};
-use monitor::{Alert, Health, HealthStatus, MetricSample, MonitorStats, Recommendation};
+use monitor::{Alert, Direction, Health, HealthStatus, MetricSample, Monitor, MonitorStats, Recommendation};
 use serde::Serialize;
 
 use super::PmrServices;
@@ -29,8 +32,11 @@ impl HealthReport {
 /// The oldest monitor data one can ask to keep: a year.
 pub const MAX_CLEAR_HOURS: u32 = 8760;
 
-/// How many recent response times the dashboard charts.
-const LATENCY_POINTS: usize = 120;
+/// What the dashboard's charts cover, and their bucket widths: fine for the response time,
+/// a minute for the per-operation sparklines and the slower metrics.
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+const FINE_BUCKET: Duration = Duration::from_secs(30);
+const MINUTE: Duration = Duration::from_secs(60);
 
 fn text<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
@@ -45,14 +51,6 @@ impl PmrServices {
         let stats = m.stats();
         let cache = self.cache().stats().await;
         let store_ok = self.store().ping().await.is_ok();
-        let mut latency: Vec<(u64, f64)> = m
-            .recent_metrics(1000)
-            .into_iter()
-            .filter(|s| s.name == "api_response_time")
-            .take(LATENCY_POINTS)
-            .map(|s| (s.at_ms, s.value))
-            .collect();
-        latency.reverse();
         Ok(PerformanceView {
             enabled: stats.enabled,
             uptime_seconds: self.started().elapsed().as_secs(),
@@ -67,9 +65,12 @@ impl PmrServices {
                     p99: s.p99,
                     mean: s.mean,
                     max: s.max,
+                    trend: operation_trend(m, op),
                 })
                 .collect(),
-            latency,
+            response: response_series(m),
+            cache_rate: metric_series(m, "cache_hit_rate", "hit rate", MINUTE),
+            sessions: metric_series(m, "concurrent_sessions", "sessions", FINE_BUCKET),
             alerts: m
                 .alerts()
                 .into_iter()
@@ -157,7 +158,7 @@ impl PmrServices {
         tracing::info!(by = %by.name, "cache cleared");
     }
 
-    /// Health of each part: monitor, cache, store (WebSocket sessions are not served yet).
+    /// Health of each part: monitor, cache, store.
     pub async fn health(&self) -> HealthReport {
         HealthReport {
             monitor: self.monitor().health(),
@@ -191,6 +192,58 @@ impl PmrServices {
     /// Background work that lives as long as the server: retrying a down Redis.
     pub fn spawn_background(&self, stop: tokio::sync::watch::Receiver<bool>) {
         self.cache().spawn_reconnect_loop(stop);
+    }
+}
+
+/// p50 and p95 of every HTTP response over the window, with `api_response_time`'s threshold.
+fn response_series(m: &Monitor) -> TimeSeries {
+    let points = m
+        .timing_series(monitor::API_RESPONSE_OPERATION, WINDOW, FINE_BUCKET)
+        .unwrap_or_default();
+    let threshold = m.config().thresholds.get("api_response_time");
+    TimeSeries {
+        start_ms: points.first().map_or(0, |p| p.at_ms),
+        bucket_ms: FINE_BUCKET.as_millis() as u64,
+        lines: vec![
+            Line {
+                label: "p50".into(),
+                points: points.iter().map(|p| p.p50).collect(),
+            },
+            Line {
+                label: "p95".into(),
+                points: points.iter().map(|p| p.p95).collect(),
+            },
+        ],
+        threshold: threshold.map(|t| t.value),
+        threshold_below: threshold.is_some_and(|t| t.direction == Direction::Below),
+        unit: "ms".into(),
+    }
+}
+
+/// An operation's p95 per minute over the window.
+fn operation_trend(m: &Monitor, operation: &str) -> Vec<Option<f64>> {
+    m.timing_series(operation, WINDOW, MINUTE)
+        .map(|points| points.into_iter().map(|p| p.p95).collect())
+        .unwrap_or_default()
+}
+
+/// The mean of a recorded metric per bucket over the window, with its threshold and unit.
+fn metric_series(m: &Monitor, name: &str, label: &str, bucket: Duration) -> TimeSeries {
+    let points = m.metric_series(name, WINDOW, bucket).unwrap_or_default();
+    let threshold = m.config().thresholds.get(name);
+    TimeSeries {
+        start_ms: points.first().map_or(0, |p| p.at_ms),
+        bucket_ms: bucket.as_millis() as u64,
+        lines: vec![Line {
+            label: label.into(),
+            points: points.iter().map(|p| p.mean).collect(),
+        }],
+        threshold: threshold.map(|t| t.value),
+        threshold_below: threshold.is_some_and(|t| t.direction == Direction::Below),
+        unit: match threshold.map(|t| t.unit) {
+            None | Some(monitor::Unit::Count) => String::new(),
+            Some(unit) => unit.symbol().to_owned(),
+        },
     }
 }
 

@@ -162,3 +162,52 @@ async fn metrics_are_prometheus_text_with_real_buckets() {
     );
     assert!(!text.contains(id), "no raw ids in labels");
 }
+
+/// The dashboard draws what the monitor holds: response time p50/p95 over time with value
+/// and time axes and the threshold, the cache hit rate against its 70 % line, a sparkline per
+/// operation, and grouped alerts with their count and when they were seen.
+#[tokio::test]
+async fn the_dashboard_draws_time_charts_with_axes_thresholds_and_sparklines() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    app.generate("atlas", "2026-10", "executive").await;
+    for _ in 0..5 {
+        app.get("/api/v1/projects/atlas", Some(Role::Viewer)).await;
+    }
+    let html = app.get("/performance", Some(Role::Viewer)).await.text().await.unwrap();
+    let panel = |name: &str| {
+        let start = html
+            .find(&format!("data-chart=\"{name}\""))
+            .unwrap_or_else(|| panic!("no {name} chart"));
+        let end = html[start..].find("</section>").map_or(html.len(), |e| start + e);
+        html[start..end].to_owned()
+    };
+    let response = panel("response");
+    assert!(response.contains("<svg"), "{response}");
+    assert!(
+        response.matches("class=\"tick y-tick\"").count() == 5,
+        "five value ticks: {response}"
+    );
+    assert!(
+        response.matches("class=\"tick x-tick\"").count() >= 2,
+        "time labels: {response}"
+    );
+    assert!(
+        response.contains("series series-0") && response.contains("series series-1"),
+        "p50 and p95"
+    );
+    assert!(response.contains(" ms</text>"), "the value axis says its unit");
+    // The 2 s threshold is far above a test server's responses: noted at the top edge.
+    assert!(response.contains("data-threshold=\"2000\""), "{response}");
+    assert!(response.contains("threshold above-scale"), "{response}");
+    assert!(
+        response.contains(">p50</li>") && response.contains(">p95</li>"),
+        "legend"
+    );
+    // An operation timed during generation has a sparkline of its p95 per minute.
+    assert!(
+        html.contains("aria-label=\"p95 of report_generation per minute\""),
+        "no sparkline for report_generation"
+    );
+    assert!(panel("sessions").contains("<h2>WebSocket sessions</h2>"));
+}
