@@ -103,10 +103,11 @@ impl Frame {
                 top = top.max(t);
             }
         }
+        // Four equal steps of a round size, so every tick label is a round number.
         let y_max = if series.unit == "%" {
             100.0
         } else {
-            nice_ceiling(top * 1.05)
+            4.0 * nice_ceiling(top * 1.05 / 4.0)
         };
         Self {
             width,
@@ -153,7 +154,7 @@ impl Frame {
         let mut flush = |current: &mut Vec<(f64, f64)>| {
             if current.len() == 1 {
                 let (x, y) = current[0];
-                current.push((x + 2.0, y));
+                current.push((x + 4.0, y));
             }
             if !current.is_empty() {
                 runs.push(
@@ -374,8 +375,8 @@ mod tests {
         let near = Frame::for_series(&series(vec![Some(60.0), Some(80.0)], Some(100.0), "ms"), 640.0, 200.0);
         assert!(near.y_max >= 100.0);
         assert!(matches!(near.threshold(100.0), ThresholdMark::At(y) if y > near.top));
-        let far = Frame::for_series(&series(vec![Some(4.0), Some(6.0)], Some(2_000.0), "ms"), 640.0, 200.0);
-        assert_eq!(far.y_max, 10.0);
+        let far = Frame::for_series(&series(vec![Some(4.0), Some(28.0)], Some(2_000.0), "ms"), 640.0, 200.0);
+        assert_eq!(far.y_ticks(), vec![0.0, 10.0, 20.0, 30.0, 40.0]);
         assert_eq!(far.threshold(2_000.0), ThresholdMark::AboveScale);
     }
 
