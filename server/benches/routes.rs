@@ -2,14 +2,16 @@
 //! data, every route measured side by side in alternating rounds so drift on a busy machine
 //! hits them alike:
 //! 1. `wrk` (one thread, 32 connections) on `/livez`, the authenticated trivial JSON route
-//!    (`/websocket/stats`, bearer and cookie), the warm report page (cookie, as a browser
-//!    asks for it), the warm lazy-section function, a hashed stylesheet (brotli) and
-//!    `/robots.txt` — requests per second, p50, p99, and the ratios the issue names;
+//!    (`/websocket/stats`, bearer and cookie), the warm report page (cookie; uncompressed
+//!    as the issue measured it, and gzipped as a browser asks for it), the warm lazy-section
+//!    function, a hashed stylesheet (brotli) and `/robots.txt` — requests per second, p50, p99, and the ratios the issue names;
 //! 2. static files on one kept-alive connection: 20 sequential requests each, the slowest
 //!    (the Nagle/delayed-ACK stall made every request after the first ~40 ms).
 //!
 //! Run: `cargo bench -p server --bench routes` (PMR_LOAD_SECONDS per round, default 5;
 //! needs `wrk`, `redis-server` and the built site, as `make bench` provides).
+//! `PMR_ROUTES_SERVE=1` instead keeps the server up for an hour and prints its address,
+//! a session cookie and a token, for profiling by hand.
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
@@ -122,17 +124,17 @@ fn wrk(dir: &Path, addr: SocketAddr, t: &Target, seconds: f64) -> Outcome {
 /// `n` sequential GETs of `path` on one kept-alive connection; the time of each, in ms.
 fn kept_alive(addr: SocketAddr, path: &str, accept_encoding: &str, n: usize) -> Vec<f64> {
     let stream = TcpStream::connect(addr).expect("connect");
+    // One write per request (below) and no Nagle here either, so a stall can only be the
+    // server's.
+    stream.set_nodelay(true).expect("nodelay");
     stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
     let mut writer = stream.try_clone().expect("clone");
     let mut reader = BufReader::new(stream);
     (0..n)
         .map(|_| {
             let started = Instant::now();
-            write!(
-                writer,
-                "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: {accept_encoding}\r\n\r\n"
-            )
-            .expect("write");
+            let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Encoding: {accept_encoding}\r\n\r\n");
+            writer.write_all(request.as_bytes()).expect("write");
             let mut length = 0usize;
             let mut status = String::new();
             reader.read_line(&mut status).expect("status line");
@@ -208,7 +210,8 @@ fn main() {
             .build()
             .expect("client");
         let res = client
-            .post(format!("http://{addr}/sign-in"))
+            .post(format!("http://{addr}/auth/sign-in"))
+            .header("origin", format!("http://{addr}"))
             .form(&[("token", token.as_str()), ("next", "/")])
             .send()
             .await
@@ -221,6 +224,11 @@ fn main() {
             .expect("ascii");
         set.split(';').next().expect("name=value").to_owned()
     });
+    if std::env::var_os("PMR_ROUTES_SERVE").is_some() {
+        // For profiling by hand: keep the warmed server up and say how to reach it.
+        println!("SERVING http://{addr} cookie {cookie} token {token}");
+        std::thread::sleep(Duration::from_secs(3600));
+    }
     let bearer = ("Authorization".to_owned(), format!("Bearer {token}"));
     let with_cookie = ("Cookie".to_owned(), cookie.clone());
     let gzip = ("Accept-Encoding".to_owned(), "br, gzip".to_owned());
@@ -247,8 +255,17 @@ fn main() {
             headers: vec![with_cookie.clone()],
             body: None,
         },
+        // As the issue measured them (wrk sends no Accept-Encoding), and the page once more
+        // as a browser asks for it, compressed on the fly.
         Target {
             name: "report page",
+            method: "GET",
+            path: format!("/reports/{REPORT}"),
+            headers: vec![with_cookie.clone()],
+            body: None,
+        },
+        Target {
+            name: "page gzip",
             method: "GET",
             path: format!("/reports/{REPORT}"),
             headers: vec![with_cookie.clone(), gzip.clone()],
@@ -261,7 +278,6 @@ fn main() {
             headers: vec![
                 with_cookie,
                 ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
-                gzip.clone(),
             ],
             body: Some(format!("report_id={REPORT}&section_id=forecast&version=1")),
         },

@@ -6,6 +6,13 @@
 //! the memory cache serves; a background loop retries Redis and, before setting the flag
 //! again, replays the invalidations made meanwhile, so Redis never serves a value that was
 //! invalidated while it was away.
+//!
+//! In front of Redis sits a *near cache*: what this process read from Redis, kept for at
+//! most [`NEAR_TTL`], so a page or section read many times a second costs one Redis round
+//! trip per second instead of one per request. Every eviction empties it here at once (an
+//! epoch guard stops a read that raced the eviction from putting the old value back), and
+//! other instances' evictions arrive through the cluster log within the poller's interval;
+//! the TTL bounds anything else (a key changed in Redis behind PMR's back).
 
 mod envelope;
 mod keys;
@@ -14,7 +21,7 @@ mod redis_backend;
 mod stats;
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,6 +54,10 @@ struct Inner {
     redis: Option<Arc<RedisBackend>>,
     redis_up: AtomicBool,
     memory: Memory,
+    /// What was read from Redis lately (see the module docs).
+    near: Memory,
+    /// Bumped by every eviction; a Redis read only fills `near` if it did not change.
+    near_epoch: AtomicU64,
     flights: Flights<Shared>,
     /// Invalidations made while Redis was down, replayed before it is used again.
     missed: Mutex<Vec<Pattern>>,
@@ -54,6 +65,11 @@ struct Inner {
     /// The last key count and memory read from Redis, and when.
     usage: Mutex<Option<(Instant, (u64, u64))>>,
 }
+
+/// How long a value read from Redis is served from this process's memory.
+pub const NEAR_TTL: Duration = Duration::from_secs(1);
+/// Entries of the near cache: the hot keys, not the whole cache.
+const NEAR_CAPACITY: u64 = 4_096;
 
 /// How long a key count from Redis is good for.
 const USAGE_FRESH: Duration = Duration::from_secs(30);
@@ -70,6 +86,8 @@ impl Cache {
         let cache = Self {
             inner: Arc::new(Inner {
                 memory: Memory::new(config.memory_capacity),
+                near: Memory::new(NEAR_CAPACITY),
+                near_epoch: AtomicU64::new(0),
                 config,
                 redis,
                 redis_up: AtomicBool::new(false),
@@ -158,13 +176,37 @@ impl Cache {
     async fn get_raw(&self, key: &str) -> Option<Arc<str>> {
         if self.backend() == Backend::Redis {
             if let Some(redis) = &self.inner.redis {
+                if let Some(v) = self.inner.near.get(key).await {
+                    return Some(v);
+                }
+                let epoch = self.inner.near_epoch.load(Ordering::SeqCst);
                 match redis.get(key).await {
-                    Ok(v) => return v.map(Arc::from),
+                    Ok(v) => {
+                        let v = v.map(Arc::<str>::from);
+                        if let Some(raw) = &v {
+                            self.keep_near(key, raw, epoch).await;
+                        }
+                        return v;
+                    }
                     Err(e) => self.mark_down(&e),
                 }
             }
         }
         self.inner.memory.get(key).await
+    }
+
+    /// Keeps a value just read from Redis near, unless an eviction happened since the read
+    /// began (the value may be the evicted one).
+    async fn keep_near(&self, key: &str, raw: &Arc<str>, epoch: u64) {
+        if self.inner.near_epoch.load(Ordering::SeqCst) == epoch {
+            self.inner.near.set(key, Arc::clone(raw), NEAR_TTL).await;
+        }
+    }
+
+    /// Empties the near cache of `patterns` and invalidates reads in flight.
+    fn evict_near(&self, patterns: &[Pattern]) {
+        self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
+        self.inner.near.invalidate(patterns);
     }
 
     async fn set_raw(&self, key: &str, raw: Arc<str>, ttl: Duration) {
@@ -274,17 +316,34 @@ impl Cache {
     /// Counts hits and misses like single reads.
     pub async fn get_many<T: DeserializeOwned>(&self, keys: &[Key]) -> Vec<Option<T>> {
         let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
-        let mut raws: Option<Vec<Option<String>>> = None;
+        let mut raws: Option<Vec<Option<Arc<str>>>> = None;
         if self.backend() == Backend::Redis {
             if let Some(redis) = &self.inner.redis {
-                match redis.mget(&names).await {
-                    Ok(v) => raws = Some(v),
-                    Err(e) => self.mark_down(&e),
+                let mut near = Vec::with_capacity(names.len());
+                for n in &names {
+                    near.push(self.inner.near.get(n).await);
+                }
+                if near.iter().all(Option::is_some) {
+                    raws = Some(near);
+                } else {
+                    let epoch = self.inner.near_epoch.load(Ordering::SeqCst);
+                    match redis.mget(&names).await {
+                        Ok(v) => {
+                            let v: Vec<Option<Arc<str>>> = v.into_iter().map(|o| o.map(Arc::<str>::from)).collect();
+                            for (n, raw) in names.iter().zip(&v) {
+                                if let Some(raw) = raw {
+                                    self.keep_near(n, raw, epoch).await;
+                                }
+                            }
+                            raws = Some(v);
+                        }
+                        Err(e) => self.mark_down(&e),
+                    }
                 }
             }
         }
         let raws = match raws {
-            Some(v) => v.into_iter().map(|o| o.map(Arc::<str>::from)).collect::<Vec<_>>(),
+            Some(v) => v,
             None => {
                 let mut v = Vec::with_capacity(names.len());
                 for n in &names {
@@ -325,9 +384,14 @@ impl Cache {
     /// patterns are kept and replayed when it returns.
     pub async fn invalidate(&self, patterns: &[Pattern]) {
         self.inner.memory.invalidate(patterns);
+        self.evict_near(patterns);
         if let Some(redis) = &self.inner.redis {
             if self.backend() == Backend::Redis {
-                match redis.delete(patterns).await {
+                let deleted = redis.delete(patterns).await;
+                // A read that began before the delete may have fetched the old value and
+                // not stored it near yet: bump the epoch again so it never does.
+                self.evict_near(patterns);
+                match deleted {
                     Ok(_) => return,
                     Err(e) => self.mark_down(&e),
                 }
@@ -336,16 +400,19 @@ impl Cache {
         }
     }
 
-    /// Evicts from this process's in-process cache only: another instance's invalidation,
-    /// made while Redis was away, read from the cluster log.
+    /// Evicts from this process's memory only (the fallback and the near cache): another
+    /// instance's invalidation, read from the cluster log.
     pub fn invalidate_local(&self, patterns: &[Pattern]) {
         self.inner.memory.invalidate(patterns);
+        self.evict_near(patterns);
     }
 
     /// Removes all of PMR's keys (SCAN, never KEYS).
     pub async fn clear_all(&self) {
         self.invalidate(&[Pattern::all()]).await;
         self.inner.memory.clear();
+        self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
+        self.inner.near.clear();
         *lock(&self.inner.usage) = None;
     }
 

@@ -131,13 +131,14 @@ impl PmrServices {
         self.store().events_since(report, since, 10_000).await
     }
 
-    /// Evicts cache keys. While Redis is away each instance caches in its own memory, so with
-    /// several instances (a shared PostgreSQL) the eviction is also written to the cluster log
-    /// for the others to apply (SPEC §7).
+    /// Evicts cache keys. Each instance keeps some of the cache in its own memory (all of it
+    /// while Redis is away, what it read in the last second otherwise), so with several
+    /// instances (a shared PostgreSQL) the eviction is also written to the cluster log for
+    /// the others to apply (SPEC §7).
     async fn evict(&self, patterns: &[crate::cache::Pattern]) {
         self.cache().invalidate(patterns).await;
         let shared_store = self.store().dialect() == crate::store::Dialect::Postgres;
-        if shared_store && self.cache().backend() == crate::cache::Backend::Memory {
+        if shared_store {
             match serde_json::to_string(patterns) {
                 Ok(json) => {
                     if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
