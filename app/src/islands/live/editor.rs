@@ -1,0 +1,185 @@
+//! Editing a custom section in place on the report page. "Edit" opens the section's
+//! Markdown in a textarea; Save sends SPEC §5's `section_update` with the version the text
+//! is based on. If someone saved first the server answers `conflict`, and the editor offers
+//! the choice — keep mine (send again on their version) or take theirs — without ever
+//! dropping what was typed. Others' saves flow into an untouched textarea.
+//!
+//! The same markup is a plain form to the `edit_section` server function, which is what
+//! happens without JavaScript or while the socket is down.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+
+use super::forms::EditSection;
+use super::store::{live, Reply, SectionNow, Stale};
+use crate::domain::{ReportId, SectionId};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Idle,
+    Saving(String),
+    Saved(u32),
+    Conflict(Stale),
+    Failed(String),
+}
+
+#[island]
+pub fn SectionEditor(
+    report_id: ReportId,
+    section_id: SectionId,
+    /// The section version `markdown` is.
+    version: u32,
+    markdown: String,
+) -> impl IntoView {
+    let text = RwSignal::new(markdown.clone());
+    let base = RwSignal::new(version);
+    // Typed since the last save or adoption: others' saves must not overwrite it.
+    let dirty = RwSignal::new(false);
+    let status = RwSignal::new(Status::Idle);
+    let sid = section_id.to_string();
+    follow_others(&sid, text, base, dirty);
+    follow_replies(&sid, text, base, dirty, status);
+
+    let save = {
+        let sid = sid.clone();
+        move || {
+            let id = live().next_id("edit-");
+            let frame = super::protocol::section_update(&id, &sid, base.get_untracked(), &text.get_untracked());
+            let sent = super::send(&frame);
+            if sent {
+                status.set(Status::Saving(id));
+            }
+            sent
+        }
+    };
+    let submit = {
+        let save = save.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            if save() {
+                ev.prevent_default();
+            }
+        }
+    };
+    let keep_mine = move |_| {
+        if let Status::Conflict(stale) = status.get_untracked() {
+            base.set(stale.version);
+            if !save() {
+                status.set(Status::Failed("Not connected: try again in a moment.".into()));
+            }
+        }
+    };
+    let take_theirs = move |_| {
+        if let Status::Conflict(stale) = status.get_untracked() {
+            text.set(stale.content);
+            base.set(stale.version);
+            dirty.set(false);
+            status.set(Status::Idle);
+        }
+    };
+    let field = format!("edit-{section_id}");
+    view! {
+        <details class="section-edit">
+            <summary class="section-edit-toggle">"Edit"</summary>
+            <form method="post" action=EditSection::PATH class="edit-form" on:submit=submit>
+                <input type="hidden" name="report_id" value=report_id.to_string() />
+                <input type="hidden" name="section_id" value=section_id.to_string() />
+                <input type="hidden" name="base_version" value=move || base.get().to_string() />
+                <label for=field.clone()>"Markdown"</label>
+                <textarea
+                    id=field
+                    name="content"
+                    rows="8"
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        dirty.set(true);
+                    }
+                >
+                    {markdown}
+                </textarea>
+                <button type="submit" class="button primary">"Save"</button>
+                <p class="edit-status" role="status">{move || status_line(&status.get())}</p>
+            </form>
+            {move || match status.get() {
+                Status::Conflict(stale) => Some(view! {
+                    <div class="conflict" role="alert">
+                        <p>{format!("Someone else saved version {} while you were editing. Your text is still here.", stale.version)}</p>
+                        <button type="button" class="button keep-mine" on:click=keep_mine.clone()>"Keep mine"</button>
+                        <button type="button" class="button take-theirs" on:click=take_theirs>"Take theirs"</button>
+                    </div>
+                }),
+                _ => None,
+            }}
+        </details>
+    }
+}
+
+fn status_line(s: &Status) -> String {
+    match s {
+        Status::Idle | Status::Conflict(_) => String::new(),
+        Status::Saving(_) => "Saving…".into(),
+        Status::Saved(v) => format!("Saved as version {v}."),
+        Status::Failed(e) => format!("Not saved: {e}"),
+    }
+}
+
+/// Someone else's save: adopted when nothing has been typed here, so Save starts from it.
+fn follow_others(sid: &str, text: RwSignal<String>, base: RwSignal<u32>, dirty: RwSignal<bool>) {
+    let sections = live().sections;
+    let sid = sid.to_owned();
+    Effect::new(move |_| {
+        let Some(now) = sections.with(|s| s.get(&sid).cloned()) else {
+            return;
+        };
+        if now.version > base.get_untracked() && !dirty.get_untracked() {
+            if let Some(content) = now.content {
+                text.set(content);
+                base.set(now.version);
+            }
+        }
+    });
+}
+
+/// The answer to our save: accepted (the section shows it), refused, or a conflict.
+fn follow_replies(
+    sid: &str,
+    text: RwSignal<String>,
+    base: RwSignal<u32>,
+    dirty: RwSignal<bool>,
+    status: RwSignal<Status>,
+) {
+    let live = live();
+    let (replies, conflicts, sections) = (live.replies, live.conflicts, live.sections);
+    let sid = sid.to_owned();
+    let seen = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let Status::Saving(id) = status.get() else { return };
+        let stale = conflicts.with(|c| c.get(&sid).cloned());
+        if let Some(stale) = stale.filter(|s| s.seq > seen.get_value()) {
+            seen.set_value(stale.seq);
+            status.set(Status::Conflict(stale));
+            return;
+        }
+        match replies.with(|r| r.get(&id).cloned()) {
+            Some(Reply::Accepted { version: Some(v) }) => {
+                base.set(v);
+                dirty.set(false);
+                status.set(Status::Saved(v));
+                // Our own save is not echoed back: tell the section to fetch its new HTML.
+                let mine = SectionNow {
+                    version: v,
+                    content: Some(text.get_untracked()),
+                    html: None,
+                };
+                sections.update(|s| {
+                    if s.get(&sid).is_none_or(|old| old.version < v) {
+                        s.insert(sid.clone(), mine);
+                    }
+                });
+            }
+            Some(Reply::Accepted { version: None }) => status.set(Status::Idle),
+            Some(Reply::Failed(e)) => status.set(Status::Failed(e)),
+            None => {}
+        }
+    });
+}
