@@ -78,7 +78,7 @@ pub fn SectionEditor(
     };
     let field = format!("edit-{section_id}");
     view! {
-        <details class="section-edit">
+        <details class="section-edit" data-section=sid>
             <summary class="section-edit-toggle">"Edit"</summary>
             <form method="post" action=EditSection::PATH class="edit-form" on:submit=submit>
                 <input type="hidden" name="report_id" value=report_id.to_string() />
