@@ -90,13 +90,15 @@ pub fn SectionEditor(
                     name="content"
                     rows="8"
                     prop:value=move || text.get()
+                    // The first text for the server's HTML (and so for a form without
+                    // JavaScript); as markup rather than a child text node, which an empty
+                    // section would not have to hydrate against.
+                    inner_html=escape(&markdown)
                     on:input=move |ev| {
                         text.set(event_target_value(&ev));
                         dirty.set(true);
                     }
-                >
-                    {markdown}
-                </textarea>
+                ></textarea>
                 <button type="submit" class="button primary">"Save"</button>
                 <p class="edit-status" role="status">{move || status_line(&status.get())}</p>
             </form>
@@ -112,6 +114,11 @@ pub fn SectionEditor(
             }}
         </details>
     }
+}
+
+/// Text as HTML character data.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn status_line(s: &Status) -> String {
