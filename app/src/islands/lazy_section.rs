@@ -166,7 +166,7 @@ fn follow_live(
     let (report, section) = (report_id.to_string(), section_id.to_string());
     let shown = StoredValue::new(version);
     Effect::new(move |_| {
-        let Some(now) = sections.with(|s| s.get(&section).cloned()) else {
+        let Some(now) = sections.with(|s| super::live::find(s, &section).cloned()) else {
             return;
         };
         if now.version <= shown.get_value() {

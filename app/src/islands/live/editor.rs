@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 
 use super::forms::EditSection;
-use super::store::{live, Reply, SectionNow, Stale};
+use super::store::{find, live, Reply, SectionNow};
 use crate::domain::{ReportId, SectionId};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +19,11 @@ enum Status {
     Idle,
     Saving(String),
     Saved(u32),
-    Conflict(Stale),
+    /// Someone saved `version` (with `content`) first.
+    Conflict {
+        version: u32,
+        content: String,
+    },
     Failed(String),
 }
 
@@ -43,10 +47,12 @@ pub fn SectionEditor(
     let save = {
         let sid = sid.clone();
         move || {
-            let id = live().next_id("edit-");
+            let live = live();
+            let id = live.next_id("edit-");
             let frame = super::protocol::section_update(&id, &sid, base.get_untracked(), &text.get_untracked());
             let sent = super::send(&frame);
             if sent {
+                live.editing(&sid, &id);
                 status.set(Status::Saving(id));
             }
             sent
@@ -61,17 +67,17 @@ pub fn SectionEditor(
         }
     };
     let keep_mine = move |_| {
-        if let Status::Conflict(stale) = status.get_untracked() {
-            base.set(stale.version);
+        if let Status::Conflict { version, .. } = status.get_untracked() {
+            base.set(version);
             if !save() {
                 status.set(Status::Failed("Not connected: try again in a moment.".into()));
             }
         }
     };
     let take_theirs = move |_| {
-        if let Status::Conflict(stale) = status.get_untracked() {
-            text.set(stale.content);
-            base.set(stale.version);
+        if let Status::Conflict { version, content } = status.get_untracked() {
+            text.set(content);
+            base.set(version);
             dirty.set(false);
             status.set(Status::Idle);
         }
@@ -103,9 +109,9 @@ pub fn SectionEditor(
                 <p class="edit-status" role="status">{move || status_line(&status.get())}</p>
             </form>
             {move || match status.get() {
-                Status::Conflict(stale) => Some(view! {
+                Status::Conflict { version, .. } => Some(view! {
                     <div class="conflict" role="alert">
-                        <p>{format!("Someone else saved version {} while you were editing. Your text is still here.", stale.version)}</p>
+                        <p>{format!("Someone else saved version {version} while you were editing. Your text is still here.")}</p>
                         <button type="button" class="button keep-mine" on:click=keep_mine.clone()>"Keep mine"</button>
                         <button type="button" class="button take-theirs" on:click=take_theirs>"Take theirs"</button>
                     </div>
@@ -123,7 +129,7 @@ fn escape(text: &str) -> String {
 
 fn status_line(s: &Status) -> String {
     match s {
-        Status::Idle | Status::Conflict(_) => String::new(),
+        Status::Idle | Status::Conflict { .. } => String::new(),
         Status::Saving(_) => "Saving…".into(),
         Status::Saved(v) => format!("Saved as version {v}."),
         Status::Failed(e) => format!("Not saved: {e}"),
@@ -135,7 +141,7 @@ fn follow_others(sid: &str, text: RwSignal<String>, base: RwSignal<u32>, dirty: 
     let sections = live().sections;
     let sid = sid.to_owned();
     Effect::new(move |_| {
-        let Some(now) = sections.with(|s| s.get(&sid).cloned()) else {
+        let Some(now) = sections.with(|s| find(s, &sid).cloned()) else {
             return;
         };
         if now.version > base.get_untracked() && !dirty.get_untracked() {
@@ -147,7 +153,7 @@ fn follow_others(sid: &str, text: RwSignal<String>, base: RwSignal<u32>, dirty: 
     });
 }
 
-/// The answer to our save: accepted (the section shows it), refused, or a conflict.
+/// The answer to our save: accepted (the section shows it), refused, or stale.
 fn follow_replies(
     sid: &str,
     text: RwSignal<String>,
@@ -156,36 +162,26 @@ fn follow_replies(
     status: RwSignal<Status>,
 ) {
     let live = live();
-    let (replies, conflicts, sections) = (live.replies, live.conflicts, live.sections);
+    let replies = live.replies.clone();
     let sid = sid.to_owned();
-    let seen = StoredValue::new(0u32);
     Effect::new(move |_| {
         let Status::Saving(id) = status.get() else { return };
-        let stale = conflicts.with(|c| c.get(&sid).cloned());
-        if let Some(stale) = stale.filter(|s| s.seq > seen.get_value()) {
-            seen.set_value(stale.seq);
-            status.set(Status::Conflict(stale));
-            return;
-        }
-        match replies.with(|r| r.get(&id).cloned()) {
+        match replies.with(|r| find(r, &id).cloned()) {
             Some(Reply::Accepted { version: Some(v) }) => {
                 base.set(v);
                 dirty.set(false);
                 status.set(Status::Saved(v));
-                // Our own save is not echoed back: tell the section to fetch its new HTML.
+                // Our own save is not echoed back: the section fetches its new HTML.
                 let mine = SectionNow {
                     version: v,
                     content: Some(text.get_untracked()),
                     html: None,
                 };
-                sections.update(|s| {
-                    if s.get(&sid).is_none_or(|old| old.version < v) {
-                        s.insert(sid.clone(), mine);
-                    }
-                });
+                live.section_at(&sid, mine);
             }
             Some(Reply::Accepted { version: None }) => status.set(Status::Idle),
             Some(Reply::Failed(e)) => status.set(Status::Failed(e)),
+            Some(Reply::Stale { version, content }) => status.set(Status::Conflict { version, content }),
             None => {}
         }
     });

@@ -27,7 +27,7 @@ mod threads;
 pub use bar::LiveBar;
 pub use editor::SectionEditor;
 pub use forms::{add_comment, edit_section, resolve_comment, AddComment, EditSection, ResolveComment};
-pub(crate) use store::live;
+pub(crate) use store::{find, live};
 pub use threads::CommentThreads;
 
 /// Sends a frame over the page's socket; false when there is none open (on the server,

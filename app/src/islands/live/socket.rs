@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use leptos::prelude::{GetUntracked, Set};
+use leptos::prelude::Set;
 
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
@@ -94,7 +94,7 @@ fn connect() {
         with(|s| s.attempt = 0);
         // A resume gets no session_state: presence arrives afresh, events follow.
         let live = live();
-        if live.offset.get_untracked().is_some() {
+        if live.offset.get().is_some() {
             live.people.set(Default::default());
             live.conn.set(Conn::Connected);
         }
@@ -197,11 +197,7 @@ fn socket_url(report: &str) -> Option<String> {
         "ws"
     };
     let host = location.host().ok()?;
-    let since = live()
-        .offset
-        .get_untracked()
-        .map(|o| format!("?since={o}"))
-        .unwrap_or_default();
+    let since = live().offset.get().map(|o| format!("?since={o}")).unwrap_or_default();
     Some(format!("{scheme}://{host}/ws/reports/{report}{since}"))
 }
 

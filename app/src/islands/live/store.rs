@@ -1,12 +1,14 @@
 //! The live state of one report page, shared by its islands: the connection's state, who
-//! else is here, the newest version of each section, the comments, and the answers to what
-//! this page sent. Islands are separate roots, so this is one page-wide set of signals;
+//! is here, the newest version of each section, the comments, and the answers to what this
+//! page sent. Islands are separate roots, so this is one page-wide set of signals;
 //! [`apply`] folds each server message into it (pure: no socket, unit-tested natively).
 //!
 //! The socket (`socket.rs`) owns the wire; the islands only read these signals and send.
+//! Collections are small vectors (a report has a handful of sections, a room a few
+//! readers): map types would cost the bundle more than any lookup here.
 
-use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
@@ -38,7 +40,7 @@ impl Conn {
 }
 
 /// The newest version of a section this page has heard of. `html` is `None` when only the
-/// version is known (our own save, a resync): the section fetches its HTML itself.
+/// version is known (our own save, a fresh state): the section fetches its HTML itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SectionNow {
     pub version: u32,
@@ -46,47 +48,59 @@ pub struct SectionNow {
     pub html: Option<String>,
 }
 
-/// The server's answer to a message this page sent (by its id).
+/// The server's answer to a message this page sent, by the message's id.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    Accepted { version: Option<u32> },
+    Accepted {
+        version: Option<u32>,
+    },
     Failed(String),
+    /// An edit on a stale version: the section is at `version` with `content`.
+    Stale {
+        version: u32,
+        content: String,
+    },
 }
 
-/// A stale edit: the section is at `version` with `content`. `seq` tells repeats apart.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Stale {
-    pub seq: u32,
-    pub version: u32,
-    pub content: String,
+/// `(key, value)` pairs, looked up by key.
+pub type Keyed<T> = Vec<(String, T)>;
+
+pub fn find<'a, T>(pairs: &'a Keyed<T>, key: &str) -> Option<&'a T> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn put<T>(pairs: &mut Keyed<T>, key: String, value: T) {
+    pairs.retain(|(k, _)| *k != key);
+    pairs.push((key, value));
 }
 
 #[derive(Clone)]
 pub struct Live {
     pub conn: ArcRwSignal<Conn>,
     /// Everyone in the room, this reader included.
-    pub people: ArcRwSignal<BTreeSet<String>>,
-    pub sections: ArcRwSignal<HashMap<String, SectionNow>>,
+    pub people: ArcRwSignal<Vec<String>>,
+    pub sections: ArcRwSignal<Keyed<SectionNow>>,
     /// All comments of the report once the socket has said so; until then the
     /// server-rendered ones stand.
     pub comments: ArcRwSignal<Option<Vec<Comment>>>,
-    pub replies: ArcRwSignal<HashMap<String, Reply>>,
-    pub conflicts: ArcRwSignal<HashMap<String, Stale>>,
+    pub replies: ArcRwSignal<Keyed<Reply>>,
     /// The last event offset this page has applied (`None` before the first state).
-    pub offset: ArcRwSignal<Option<u64>>,
-    next_id: std::rc::Rc<Cell<u32>>,
+    pub offset: Rc<Cell<Option<u64>>>,
+    /// The id of the edit in flight per section: a `conflict` names only the section.
+    edits: Rc<RefCell<Keyed<String>>>,
+    next_id: Rc<Cell<u32>>,
 }
 
 impl Default for Live {
     fn default() -> Self {
         Self {
             conn: ArcRwSignal::new(Conn::Connecting),
-            people: ArcRwSignal::new(BTreeSet::new()),
-            sections: ArcRwSignal::new(HashMap::new()),
+            people: ArcRwSignal::new(Vec::new()),
+            sections: ArcRwSignal::new(Vec::new()),
             comments: ArcRwSignal::new(None),
-            replies: ArcRwSignal::new(HashMap::new()),
-            conflicts: ArcRwSignal::new(HashMap::new()),
-            offset: ArcRwSignal::new(None),
+            replies: ArcRwSignal::new(Vec::new()),
+            offset: Default::default(),
+            edits: Default::default(),
             next_id: Default::default(),
         }
     }
@@ -109,15 +123,25 @@ impl Live {
         format!("{prefix}{n}")
     }
 
+    /// Remembers that edit `id` of `section` awaits its answer.
+    pub fn editing(&self, section: &str, id: &str) {
+        put(&mut self.edits.borrow_mut(), section.to_owned(), id.to_owned());
+    }
+
     fn advance(&self, offset: u64) {
-        self.offset.update(|o| *o = Some(o.map_or(offset, |at| at.max(offset))));
+        self.offset
+            .set(Some(self.offset.get().map_or(offset, |at| at.max(offset))));
+    }
+
+    fn reply(&self, id: String, reply: Reply) {
+        self.replies.update(|r| put(r, id, reply));
     }
 
     /// A section version this page learned of; older news never overwrites newer.
     pub fn section_at(&self, id: &str, now: SectionNow) {
         self.sections.update(|s| {
-            if s.get(id).is_none_or(|old| old.version < now.version) {
-                s.insert(id.to_owned(), now);
+            if find(s, id).is_none_or(|old| old.version < now.version) {
+                put(s, id.to_owned(), now);
             }
         });
     }
@@ -144,10 +168,9 @@ pub fn apply(live: &Live, message: Incoming) {
             live.conn.set(Conn::Connected);
         }
         Incoming::Presence(p) => live.people.update(|people| {
+            people.retain(|u| *u != p.user);
             if p.online {
-                people.insert(p.user);
-            } else {
-                people.remove(&p.user);
+                people.push(p.user);
             }
         }),
         Incoming::SectionUpdated(u) => {
@@ -161,17 +184,18 @@ pub fn apply(live: &Live, message: Incoming) {
             );
             live.advance(u.offset);
         }
-        Incoming::Conflict(c) => live.conflicts.update(|all| {
-            let seq = all.get(&c.section_id).map_or(1, |s| s.seq + 1);
-            all.insert(
-                c.section_id,
-                Stale {
-                    seq,
-                    version: c.current_version,
-                    content: c.current_content,
-                },
-            );
-        }),
+        Incoming::Conflict(c) => {
+            let id = find(&live.edits.borrow(), &c.section_id).cloned();
+            if let Some(id) = id {
+                live.reply(
+                    id,
+                    Reply::Stale {
+                        version: c.current_version,
+                        content: c.current_content,
+                    },
+                );
+            }
+        }
         Incoming::CommentAdded(added) => {
             live.comments.update(|all| {
                 let all = all.get_or_insert_with(Vec::new);
@@ -197,20 +221,16 @@ pub fn apply(live: &Live, message: Incoming) {
                 live.advance(offset);
             }
             if let Some(id) = ack.id {
-                live.replies.update(|r| {
-                    r.insert(id, Reply::Accepted { version: ack.version });
-                });
+                live.reply(id, Reply::Accepted { version: ack.version });
             }
         }
         Incoming::Error(e) => {
             if let Some(id) = e.id {
-                live.replies.update(|r| {
-                    r.insert(id, Reply::Failed(e.message));
-                });
+                live.reply(id, Reply::Failed(e.message));
             }
         }
         // A fresh `session_state` follows from the server; it replaces what we hold.
-        Incoming::ResyncRequired | Incoming::Cursor(_) | Incoming::Pong => {}
+        Incoming::ResyncRequired => {}
     }
 }
 
@@ -234,8 +254,8 @@ mod tests {
         let live = Live::default();
         feed(&live, STATE);
         assert_eq!(live.conn.get_untracked(), Conn::Connected);
-        assert_eq!(live.people.get_untracked().len(), 2);
-        assert_eq!(live.offset.get_untracked(), Some(5));
+        assert_eq!(live.people.get_untracked(), ["ann", "bob"]);
+        assert_eq!(live.offset.get(), Some(5));
         feed(&live, r#"{"type":"presence","data":{"user":"bob","online":false}}"#);
         feed(
             &live,
@@ -251,14 +271,15 @@ mod tests {
             &live,
             r#"{"type":"comment_resolved","data":{"comment_id":"9","user":"ann","offset":8}}"#,
         );
-        assert_eq!(live.people.get_untracked().into_iter().collect::<Vec<_>>(), vec!["ann"]);
+        assert_eq!(live.people.get_untracked(), ["ann"]);
+        let sections = live.sections.get_untracked();
         assert_eq!(
-            live.sections.get_untracked()["notes"].html.as_deref(),
+            find(&sections, "notes").and_then(|s| s.html.as_deref()),
             Some("<p>hi</p>")
         );
         let comments = live.comments.get_untracked().unwrap_or_default();
         assert_eq!(comments[0].resolved_by.as_deref(), Some("ann"));
-        assert_eq!(live.offset.get_untracked(), Some(8));
+        assert_eq!(live.offset.get(), Some(8));
     }
 
     #[test]
@@ -273,30 +294,36 @@ mod tests {
             },
         );
         feed(&live, STATE);
-        assert_eq!(live.sections.get_untracked()["notes"].version, 4);
+        assert_eq!(
+            find(&live.sections.get_untracked(), "notes").map(|s| s.version),
+            Some(4)
+        );
     }
 
     #[test]
     fn acks_errors_and_conflicts_reach_the_sender() {
         let live = Live::default();
-        feed(&live, r#"{"type":"ack","data":{"id":"e1","offset":3,"version":2}}"#);
+        live.editing("notes", "e2");
         feed(
             &live,
-            r#"{"type":"error","data":{"id":"c2","code":"forbidden","message":"no"}}"#,
-        );
-        feed(
-            &live,
-            r#"{"type":"conflict","data":{"section_id":"notes","current_version":4,"current_content":"x"}}"#,
+            r#"{"type":"batch","count":2,"messages":[
+            {"type":"ack","data":{"id":"e1","offset":3,"version":2}},
+            {"type":"error","data":{"id":"c2","code":"forbidden","message":"no"}}]}"#,
         );
         feed(
             &live,
             r#"{"type":"conflict","data":{"section_id":"notes","current_version":5,"current_content":"y"}}"#,
         );
         let replies = live.replies.get_untracked();
-        assert_eq!(replies["e1"], Reply::Accepted { version: Some(2) });
-        assert_eq!(replies["c2"], Reply::Failed("no".into()));
-        let stale = &live.conflicts.get_untracked()["notes"];
-        assert_eq!((stale.seq, stale.version, stale.content.as_str()), (2, 5, "y"));
-        assert_eq!(live.offset.get_untracked(), Some(3));
+        assert_eq!(find(&replies, "e1"), Some(&Reply::Accepted { version: Some(2) }));
+        assert_eq!(find(&replies, "c2"), Some(&Reply::Failed("no".into())));
+        assert_eq!(
+            find(&replies, "e2"),
+            Some(&Reply::Stale {
+                version: 5,
+                content: "y".into()
+            })
+        );
+        assert_eq!(live.offset.get(), Some(3));
     }
 }

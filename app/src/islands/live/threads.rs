@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 
 use super::forms::{AddComment, ResolveComment};
-use super::store::{live, Reply};
+use super::store::{find, live, Reply};
 use crate::domain::{ReportId, SectionId};
 use crate::dto::Comment;
 
@@ -196,7 +196,7 @@ impl Sent {
         let replies = live().replies;
         Effect::new(move |_| {
             let Some(id) = sent.waiting.get() else { return };
-            match replies.with(|r| r.get(&id).cloned()) {
+            match replies.with(|r| find(r, &id).cloned()) {
                 Some(Reply::Accepted { .. }) => {
                     sent.waiting.set(None);
                     sent.failed.set(None);
@@ -206,7 +206,7 @@ impl Sent {
                     sent.waiting.set(None);
                     sent.failed.set(Some(e));
                 }
-                None => {}
+                Some(Reply::Stale { .. }) | None => {}
             }
         });
         sent
