@@ -14,6 +14,7 @@ use crate::components::{Breadcrumbs, Layout, StatusBadge};
 use crate::domain::{arg, ReportId, ReportStatus, SectionId, StatusMove};
 use crate::dto::{Priority, SectionKind};
 use crate::error::AppError;
+use crate::islands::live::{comment_form_html, summary_line, threads_html};
 use crate::islands::{CommentThreads, LazySection, LiveBar, SectionEditor, SectionProgress};
 use crate::policy::Action;
 use crate::sections::body_class;
@@ -102,6 +103,9 @@ fn ReportBody(
                 .map(|i| high.swap_remove(i).1);
             let mine: Vec<Comment> = comments.iter().filter(|c| c.section_id == s.id).cloned().collect();
             let draft = drafts.iter().find(|(id, _)| id == &s.id).map(|(_, md)| md.clone());
+            let (report_id, section_id) = (outline.id.as_str(), s.id.as_str());
+            let threads = threads_html(report_id, section_id, &mine, can_comment);
+            let form = can_comment.then(|| comment_form_html(report_id, section_id, None));
             view! {
                 <ReportSection outline=outline.clone() section=s.clone() html=content />
                 {draft
@@ -118,9 +122,12 @@ fn ReportBody(
                 <CommentThreads
                     report_id=outline.id.clone()
                     section_id=s.id.clone()
-                    comments=mine
                     can_comment
-                />
+                    summary=summary_line(&mine)
+                >
+                    <ol class="threads" inner_html=threads></ol>
+                    {form.map(|form| view! { <div inner_html=form></div> })}
+                </CommentThreads>
             }
         })
         .collect_view();

@@ -28,7 +28,7 @@ pub use bar::LiveBar;
 pub use editor::SectionEditor;
 pub use forms::{add_comment, edit_section, resolve_comment, AddComment, EditSection, ResolveComment};
 pub(crate) use store::{find, live};
-pub use threads::CommentThreads;
+pub use threads::{comment_form_html, summary_line, threads_html, CommentThreads};
 
 /// Sends a frame over the page's socket; false when there is none open (on the server,
 /// always), and the caller lets its form post instead.

@@ -1,18 +1,19 @@
 //! Comment threads under a section: a closed `<details>` (opening it is the reader's doing,
 //! so a comment arriving live changes only the count in its summary — nothing shifts), the
-//! threads with replies under their parent, and for editors the forms to comment, reply and
-//! resolve. Rendered on the server from the comments it is given, so it all works without
-//! JavaScript; once the socket has the report's comments they replace that list and stay
-//! live, and the forms send over the socket instead of posting.
+//! threads with replies under their parent, and for editors plain forms to comment, reply
+//! and resolve. The server renders all of it (the island's children), so it works without
+//! JavaScript.
 //!
-//! Only what changes re-renders (memos per thread): a reply being typed in one thread is
-//! never wiped by a comment arriving in another.
+//! In the browser the island keeps it live: once the socket has the report's comments, the
+//! list is redrawn from them with the same renderer ([`threads_html`]), keeping whatever is
+//! being typed in a reply; the forms' submits are caught (one listener for all of them) and
+//! sent over the socket instead of posting. Markup from one string renderer rather than a
+//! reactive view per thread keeps this island a few kB in the bundle.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 
 use super::forms::{AddComment, ResolveComment};
-use super::store::{find, live, Reply};
 use crate::domain::{ReportId, SectionId};
 use crate::dto::Comment;
 
@@ -20,49 +21,52 @@ use crate::dto::Comment;
 pub fn CommentThreads(
     report_id: ReportId,
     section_id: SectionId,
-    /// This section's comments as the page was rendered.
-    comments: Vec<Comment>,
     can_comment: bool,
+    /// The summary line as the page was rendered.
+    summary: String,
+    /// The server-rendered threads and form ([`threads_html`], [`comment_form_html`]).
+    children: Children,
 ) -> impl IntoView {
-    let store = live().comments;
-    let all = {
+    let store = super::live().comments;
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let failed = RwSignal::new(None::<String>);
+    let mine = {
         let section_id = section_id.clone();
-        Memo::new(move |_| match store.get() {
-            Some(all) => all.into_iter().filter(|c| c.section_id == section_id).collect(),
-            None => comments.clone(),
-        })
+        move |all: &[Comment]| {
+            all.iter()
+                .filter(|c| c.section_id == section_id)
+                .cloned()
+                .collect::<Vec<_>>()
+        }
     };
-    let roots = Memo::new(move |_| {
-        all.get()
-            .iter()
-            .filter(|c| c.parent_id.is_none())
-            .map(|c| c.id)
-            .collect::<Vec<_>>()
-    });
-    let (anchor, section) = (format!("comments-{section_id}"), section_id.to_string());
-    let ids = Ids { report_id, section_id };
-    let new_form = can_comment.then(|| view! { <CommentForm ids=ids.clone() parent=None label="Add a comment" /> });
+    let summary = {
+        let (store, mine) = (store.clone(), mine.clone());
+        move || {
+            store
+                .with(|all| all.as_deref().map(|all| summary_line(&mine(all))))
+                .unwrap_or_else(|| summary.clone())
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    browser::keep_live(report_id.as_str(), section_id.as_str(), can_comment, wrap, failed, mine);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&report_id, can_comment, mine);
     view! {
-        <details class="comments" id=anchor data-section=section>
-            <summary class="comments-summary">{move || summary(&all.get())}</summary>
-            <ol class="threads">
-                <For each=move || roots.get() key=|id| *id let(id)>
-                    <Thread ids=ids.clone() id all can_comment />
-                </For>
-            </ol>
-            {new_form}
+        <details class="comments" id=format!("comments-{section_id}") data-section=section_id.to_string() on:submit=move |ev| {
+            #[cfg(feature = "hydrate")]
+            browser::submit(ev, failed);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = ev;
+        }>
+            <summary class="comments-summary">{summary}</summary>
+            <div class="threads-wrap" node_ref=wrap>{children()}</div>
+            <p class="form-error" role="alert">{move || failed.get()}</p>
         </details>
     }
 }
 
-/// What every form of the island needs to name.
-#[derive(Clone)]
-struct Ids {
-    report_id: ReportId,
-    section_id: SectionId,
-}
-
-fn summary(comments: &[Comment]) -> String {
+/// "Comments (n, o open)".
+pub fn summary_line(comments: &[Comment]) -> String {
     let open = comments
         .iter()
         .filter(|c| c.parent_id.is_none() && c.resolved_at.is_none())
@@ -74,141 +78,202 @@ fn summary(comments: &[Comment]) -> String {
     }
 }
 
-#[component]
-fn Thread(ids: Ids, id: i64, all: Memo<Vec<Comment>>, can_comment: bool) -> impl IntoView {
-    let root = Memo::new(move |_| all.get().into_iter().find(|c| c.id == id));
-    let resolved = Memo::new(move |_| root.get().is_some_and(|c| c.resolved_at.is_some()));
-    let replies = Memo::new(move |_| {
-        all.get()
-            .into_iter()
-            .filter(|c| c.parent_id == Some(id))
-            .collect::<Vec<_>>()
-    });
-    view! {
-        <li class="thread" data-comment=id data-resolved=move || resolved.get().to_string()>
-            {move || root.get().map(|c| view! { <CommentBody comment=c /> })}
-            <ol class="replies">
-                <For each=move || replies.get() key=|c| c.id let(c)>
-                    <li><CommentBody comment=c /></li>
-                </For>
-            </ol>
-            {move || {
-                (can_comment && !resolved.get())
-                    .then(|| {
-                        view! {
-                            <CommentForm ids=ids.clone() parent=Some(id) label="Reply" />
-                            <ResolveForm ids=ids.clone() id />
-                        }
-                    })
-            }}
-        </li>
-    }
-}
-
-#[component]
-fn CommentBody(comment: Comment) -> impl IntoView {
-    let meta = match &comment.resolved_by {
-        Some(by) => format!("{} · {} · resolved by {by}", comment.author, comment.created_at),
-        None => format!("{} · {}", comment.author, comment.created_at),
-    };
-    view! {
-        <div class="comment" data-comment-id=comment.id>
-            <p class="comment-meta">{meta}</p>
-            // Rendered and sanitised on the server (see the server's markdown module).
-            <div class="comment-text markdown" inner_html=comment.html></div>
-        </div>
-    }
-}
-
-/// A comment or reply form. Over the socket the text stays until the server accepts it.
-#[component]
-fn CommentForm(ids: Ids, parent: Option<i64>, label: &'static str) -> impl IntoView {
-    let field = format!(
-        "comment-{}-{}",
-        ids.section_id,
-        parent.map_or_else(|| "new".to_owned(), |p| p.to_string())
-    );
-    let text = RwSignal::new(String::new());
-    let sent = Sent::new(move || text.set(String::new()));
-    let section = ids.section_id.to_string();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        let id = live().next_id("comment-");
-        let frame = super::protocol::comment_add(&id, &section, &text.get_untracked(), parent);
-        if super::send(&frame) {
-            ev.prevent_default();
-            sent.waiting.set(Some(id));
+/// The `<li>` of every thread of one section's comments, replies under their parent, with
+/// the reply and resolve forms of open threads for those who may comment.
+pub fn threads_html(report_id: &str, section_id: &str, comments: &[Comment], can_comment: bool) -> String {
+    let mut out = String::new();
+    for root in comments.iter().filter(|c| c.parent_id.is_none()) {
+        let resolved = root.resolved_at.is_some();
+        out += &format!(
+            r#"<li class="thread" data-comment="{}" data-resolved="{resolved}">"#,
+            root.id
+        );
+        out += &comment_html(root);
+        out += r#"<ol class="replies">"#;
+        for reply in comments.iter().filter(|c| c.parent_id == Some(root.id)) {
+            out += &format!("<li>{}</li>", comment_html(reply));
         }
-    };
-    view! {
-        <form method="post" action=AddComment::PATH class="comment-form" on:submit=submit>
-            <input type="hidden" name="report_id" value=ids.report_id.to_string() />
-            <input type="hidden" name="section_id" value=ids.section_id.to_string() />
-            {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p.to_string() /> })}
-            <label for=field.clone()>{label}</label>
-            <textarea
-                id=field
-                name="content"
-                rows="2"
-                maxlength="4000"
-                required
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            ></textarea>
-            <button type="submit" class="button">{label}</button>
-            {move || sent.failed.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-        </form>
-    }
-}
-
-#[component]
-fn ResolveForm(ids: Ids, id: i64) -> impl IntoView {
-    let sent = Sent::new(|| {});
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        let msg = live().next_id("resolve-");
-        if super::send(&super::protocol::comment_resolve(&msg, id)) {
-            ev.prevent_default();
-            sent.waiting.set(Some(msg));
+        out += "</ol>";
+        if can_comment && !resolved {
+            out += &comment_form_html(report_id, section_id, Some(root.id));
+            out += &format!(
+                r#"<form method="post" action="{}" class="inline-form resolve-form"><input type="hidden" name="report_id" value="{}"/><input type="hidden" name="comment_id" value="{}"/><button type="submit" class="link-button">Resolve</button></form>"#,
+                ResolveComment::PATH,
+                escape(report_id),
+                root.id
+            );
         }
-    };
-    view! {
-        <form method="post" action=ResolveComment::PATH class="inline-form resolve-form" on:submit=submit>
-            <input type="hidden" name="report_id" value=ids.report_id.to_string() />
-            <input type="hidden" name="comment_id" value=id.to_string() />
-            <button type="submit" class="link-button">"Resolve"</button>
-            {move || sent.failed.get().map(|e| view! { <span class="form-error" role="alert">{e}</span> })}
-        </form>
+        out += "</li>";
     }
+    out
 }
 
-/// A message sent over the socket, waiting for its `ack` or `error`.
-#[derive(Clone, Copy)]
-struct Sent {
-    waiting: RwSignal<Option<String>>,
-    failed: RwSignal<Option<String>>,
+fn comment_html(c: &Comment) -> String {
+    let meta = match &c.resolved_by {
+        Some(by) => format!("{} · {} · resolved by {by}", c.author, c.created_at),
+        None => format!("{} · {}", c.author, c.created_at),
+    };
+    // `html` is rendered and sanitised on the server (see the server's markdown module).
+    format!(
+        r#"<div class="comment" data-comment-id="{}"><p class="comment-meta">{}</p><div class="comment-text markdown">{}</div></div>"#,
+        c.id,
+        escape(&meta),
+        c.html
+    )
 }
 
-impl Sent {
-    fn new(on_accepted: impl Fn() + Send + Sync + 'static) -> Self {
-        let sent = Self {
-            waiting: RwSignal::new(None),
-            failed: RwSignal::new(None),
-        };
-        let replies = live().replies;
+/// A form to comment on the section, or to reply to `parent`.
+pub fn comment_form_html(report_id: &str, section_id: &str, parent: Option<i64>) -> String {
+    let (label, which, parent_input) = match parent {
+        Some(p) => (
+            "Reply",
+            p.to_string(),
+            format!(r#"<input type="hidden" name="parent_id" value="{p}"/>"#),
+        ),
+        None => ("Add a comment", "new".to_owned(), String::new()),
+    };
+    let (report_id, section_id) = (escape(report_id), escape(section_id));
+    format!(
+        r#"<form method="post" action="{action}" class="comment-form"><input type="hidden" name="report_id" value="{report_id}"/><input type="hidden" name="section_id" value="{section_id}"/>{parent_input}<label for="comment-{section_id}-{which}">{label}</label><textarea id="comment-{section_id}-{which}" name="content" rows="2" maxlength="4000" required=""></textarea><button type="submit" class="button">{label}</button></form>"#,
+        action = AddComment::PATH
+    )
+}
+
+/// Text as HTML (character data or a quoted attribute value).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Browser only: redrawing the list and sending the forms over the socket.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{FormData, HtmlElement, HtmlFormElement, HtmlTextAreaElement};
+
+    use crate::dto::Comment;
+    use crate::islands::live::store::{find, live, Reply};
+
+    thread_local! {
+        /// Comment messages in flight: (message id, the textarea to clear once accepted).
+        static PENDING: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Redraws the threads when the comments change, and settles sent messages.
+    pub fn keep_live(
+        report_id: &str,
+        section_id: &str,
+        can_comment: bool,
+        wrap: NodeRef<leptos::html::Div>,
+        failed: RwSignal<Option<String>>,
+        mine: impl Fn(&[Comment]) -> Vec<Comment> + Send + Sync + 'static,
+    ) {
+        let live = live();
+        let (report_id, section_id) = (report_id.to_owned(), section_id.to_owned());
+        let store = live.comments.clone();
         Effect::new(move |_| {
-            let Some(id) = sent.waiting.get() else { return };
-            match replies.with(|r| find(r, &id).cloned()) {
-                Some(Reply::Accepted { .. }) => {
-                    sent.waiting.set(None);
-                    sent.failed.set(None);
-                    on_accepted();
-                }
-                Some(Reply::Failed(e)) => {
-                    sent.waiting.set(None);
-                    sent.failed.set(Some(e));
-                }
-                Some(Reply::Stale { .. }) | None => {}
+            let Some(comments) = store.with(|all| all.as_deref().map(&mine)) else {
+                return;
+            };
+            let html = super::threads_html(&report_id, &section_id, &comments, can_comment);
+            if let Some(list) = wrap
+                .get_untracked()
+                .and_then(|w| w.query_selector("ol.threads").ok().flatten())
+            {
+                redraw(&list, &html);
             }
         });
-        sent
+        let replies = live.replies.clone();
+        Effect::new(move |_| {
+            replies.with(|r| {
+                PENDING.with(|p| {
+                    p.borrow_mut().retain(|(id, field)| match find(r, id) {
+                        Some(Reply::Accepted { .. }) => {
+                            if let Some(t) = by_id::<HtmlTextAreaElement>(field) {
+                                t.set_value("");
+                            }
+                            false
+                        }
+                        Some(Reply::Failed(e)) => {
+                            failed.set(Some(e.clone()));
+                            false
+                        }
+                        _ => true,
+                    })
+                })
+            });
+        });
+    }
+
+    /// Replaces the list, keeping what was typed in its textareas and where the caret was.
+    fn redraw(list: &web_sys::Element, html: &str) {
+        let typed: Vec<(String, String)> = list
+            .query_selector_all("textarea")
+            .ok()
+            .map(|nodes| {
+                (0..nodes.length())
+                    .filter_map(|i| nodes.get(i)?.dyn_into::<HtmlTextAreaElement>().ok())
+                    .map(|t| (t.id(), t.value()))
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let focused = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .map(|e| e.id());
+        list.set_inner_html(html);
+        for (id, value) in typed {
+            if let Some(t) = by_id::<HtmlTextAreaElement>(&id) {
+                t.set_value(&value);
+            }
+        }
+        if let Some(el) = focused.and_then(|id| by_id::<HtmlElement>(&id)) {
+            let _ = el.focus();
+        }
+    }
+
+    /// A comment, reply or resolve form was submitted: send it over the socket if there is
+    /// one (the form does not post then).
+    pub fn submit(ev: web_sys::SubmitEvent, failed: RwSignal<Option<String>>) {
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else {
+            return;
+        };
+        let Ok(data) = FormData::new_with_form(&form) else {
+            return;
+        };
+        let field = |name: &str| data.get(name).as_string();
+        let live = live();
+        let (id, frame, textarea) = if let Some(comment) = field("comment_id") {
+            let id = live.next_id("resolve-");
+            let Ok(comment) = comment.parse::<i64>() else { return };
+            let frame = super::super::protocol::comment_resolve(&id, comment);
+            (id, frame, String::new())
+        } else {
+            let (Some(section), Some(content)) = (field("section_id"), field("content")) else {
+                return;
+            };
+            let parent = field("parent_id").and_then(|p| p.parse::<i64>().ok());
+            let id = live.next_id("comment-");
+            let frame = super::super::protocol::comment_add(&id, &section, &content, parent);
+            let which = parent.map_or_else(|| "new".to_owned(), |p| p.to_string());
+            (id, frame, format!("comment-{section}-{which}"))
+        };
+        if super::super::send(&frame) {
+            ev.prevent_default();
+            failed.set(None);
+            PENDING.with(|p| p.borrow_mut().push((id, textarea)));
+        }
+    }
+
+    fn by_id<T: JsCast>(id: &str) -> Option<T> {
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(id)?
+            .dyn_into::<T>()
+            .ok()
     }
 }
