@@ -3,129 +3,207 @@
 //! island uses are read; the hub's `protocol` module is the full, strict definition (and its
 //! tests check the client frames it accepts).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::domain::SectionId;
 use crate::dto::Comment;
 
 /// Reads a text frame — one message or a `batch` — into its messages, in order; anything
 /// unreadable is dropped (the server never sends it).
 ///
-/// Frames are read through one plain struct with every field optional rather than serde's
-/// tagged enums: those buffer each message generically, which costs the bundle tens of kB.
+/// In the browser the JSON is parsed by the browser's own `JSON.parse` and read field by
+/// field ([`Json`]): derived deserialisers for every message shape would cost the bundle
+/// tens of kB. Natively (tests) the same reader runs over `serde_json::Value`.
 pub struct Frame;
 
 impl Frame {
     pub fn parse(text: &str) -> Vec<Incoming> {
-        match serde_json::from_str::<Wire>(text) {
-            Ok(wire) if wire.kind == "batch" => wire.messages.into_iter().filter_map(Wire::message).collect(),
-            Ok(wire) => wire.message().into_iter().collect(),
-            Err(_) => Vec::new(),
-        }
+        #[cfg(feature = "hydrate")]
+        let frame = js_sys::JSON::parse(text).ok();
+        #[cfg(not(feature = "hydrate"))]
+        let frame = serde_json::from_str::<serde_json::Value>(text).ok();
+        frame.map(|f| read(&f)).unwrap_or_default()
     }
 }
 
-#[derive(Deserialize)]
-struct Wire {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    data: Data,
-    #[serde(default)]
-    messages: Vec<Wire>,
+/// What the reader needs of a parsed JSON value. Absent and `null` are both `None`.
+pub trait Json: Sized {
+    fn field(&self, key: &str) -> Option<Self>;
+    fn text(&self) -> Option<String>;
+    fn number(&self) -> Option<f64>;
+    fn truth(&self) -> bool;
+    fn items(&self) -> Vec<Self>;
+    fn entries(&self) -> Vec<(String, Self)>;
 }
 
-/// The union of every message's `data` fields the island reads.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct Data {
-    participants: Vec<Participant>,
-    #[serde(deserialize_with = "pairs")]
-    section_versions: Vec<(String, u32)>,
-    comments: Vec<Comment>,
-    offset: Option<u64>,
-    user: Option<String>,
-    online: bool,
-    section_id: Option<String>,
-    version: Option<u32>,
-    content: Option<String>,
-    html: Option<String>,
-    current_version: Option<u32>,
-    current_content: Option<String>,
-    comment: Option<Comment>,
-    comment_id: Option<String>,
-    id: Option<String>,
-    message: Option<String>,
+fn text<J: Json>(j: &J, key: &str) -> Option<String> {
+    j.field(key)?.text()
 }
 
-impl Wire {
-    fn message(self) -> Option<Incoming> {
-        let d = self.data;
-        Some(match self.kind.as_str() {
-            "session_state" => Incoming::SessionState(SessionState {
-                participants: d.participants,
-                section_versions: d.section_versions,
-                comments: d.comments,
-                offset: d.offset?,
-            }),
-            "presence" => Incoming::Presence(Presence {
-                user: d.user?,
-                online: d.online,
-            }),
-            "section_updated" => Incoming::SectionUpdated(SectionUpdated {
-                section_id: d.section_id?,
-                version: d.version?,
-                content: d.content?,
-                html: d.html?,
-                offset: d.offset?,
-            }),
-            "conflict" => Incoming::Conflict(Conflict {
-                section_id: d.section_id?,
-                current_version: d.current_version?,
-                current_content: d.current_content?,
-            }),
-            "comment_added" => Incoming::CommentAdded(CommentAdded {
-                comment: d.comment?,
-                offset: d.offset?,
-            }),
-            "comment_resolved" => Incoming::CommentResolved(CommentResolved {
-                comment_id: d.comment_id?,
-                user: d.user?,
-                offset: d.offset?,
-            }),
-            "report_changed" => Incoming::ReportChanged(Offset { offset: d.offset? }),
-            "ack" => Incoming::Ack(Ack {
-                id: d.id,
-                offset: d.offset,
-                version: d.version,
-            }),
-            "error" => Incoming::Error(ErrorBody {
-                id: d.id,
-                message: d.message.unwrap_or_default(),
-            }),
-            "resync_required" => Incoming::ResyncRequired,
-            // cursor, pong: nothing the page shows.
-            _ => return None,
-        })
+fn number<J: Json>(j: &J, key: &str) -> Option<u64> {
+    j.field(key)?.number().filter(|n| *n >= 0.0).map(|n| n as u64)
+}
+
+fn read<J: Json>(frame: &J) -> Vec<Incoming> {
+    if text(frame, "type").as_deref() == Some("batch") {
+        let messages = frame.field("messages").map(|m| m.items()).unwrap_or_default();
+        messages.iter().filter_map(message).collect()
+    } else {
+        message(frame).into_iter().collect()
     }
 }
 
-/// A JSON object as its (key, value) pairs, without a map type's code in the bundle.
-fn pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, u32)>, D::Error> {
-    struct Pairs;
-    impl<'de> serde::de::Visitor<'de> for Pairs {
-        type Value = Vec<(String, u32)>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of section versions")
+fn message<J: Json>(m: &J) -> Option<Incoming> {
+    let kind = text(m, "type")?;
+    let data = m.field("data");
+    let d = || data.as_ref();
+    Some(match kind.as_str() {
+        "session_state" => {
+            let d = d()?;
+            let list = |key: &str| d.field(key).map(|l| l.items()).unwrap_or_default();
+            Incoming::SessionState(SessionState {
+                participants: list("participants").iter().filter_map(|p| text(p, "user")).collect(),
+                section_versions: d
+                    .field("section_versions")
+                    .map(|v| v.entries())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v.number()? as u32)))
+                    .collect(),
+                comments: list("comments").iter().filter_map(comment).collect(),
+                offset: number(d, "offset")?,
+            })
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut pairs = Vec::new();
-            while let Some(pair) = map.next_entry()? {
-                pairs.push(pair);
-            }
-            Ok(pairs)
+        "presence" => Incoming::Presence(Presence {
+            user: text(d()?, "user")?,
+            online: d()?.field("online").is_some_and(|o| o.truth()),
+        }),
+        "section_updated" => {
+            let d = d()?;
+            Incoming::SectionUpdated(SectionUpdated {
+                section_id: text(d, "section_id")?,
+                version: number(d, "version")? as u32,
+                content: text(d, "content")?,
+                html: text(d, "html")?,
+                offset: number(d, "offset")?,
+            })
+        }
+        "conflict" => {
+            let d = d()?;
+            Incoming::Conflict(Conflict {
+                section_id: text(d, "section_id")?,
+                current_version: number(d, "current_version")? as u32,
+                current_content: text(d, "current_content")?,
+            })
+        }
+        "comment_added" => Incoming::CommentAdded(CommentAdded {
+            comment: comment(&d()?.field("comment")?)?,
+            offset: number(d()?, "offset")?,
+        }),
+        "comment_resolved" => {
+            let d = d()?;
+            Incoming::CommentResolved(CommentResolved {
+                comment_id: text(d, "comment_id")?,
+                user: text(d, "user")?,
+                offset: number(d, "offset")?,
+            })
+        }
+        "report_changed" => Incoming::ReportChanged(Offset {
+            offset: number(d()?, "offset")?,
+        }),
+        "ack" => Incoming::Ack(Ack {
+            id: d().and_then(|d| text(d, "id")),
+            offset: d().and_then(|d| number(d, "offset")),
+            version: d().and_then(|d| number(d, "version")).map(|v| v as u32),
+        }),
+        "error" => Incoming::Error(ErrorBody {
+            id: d().and_then(|d| text(d, "id")),
+            message: d().and_then(|d| text(d, "message")).unwrap_or_default(),
+        }),
+        "resync_required" => Incoming::ResyncRequired,
+        // cursor, pong: nothing the page shows.
+        _ => return None,
+    })
+}
+
+/// A comment as the server stores it (`app::dto::Comment` serialised).
+fn comment<J: Json>(c: &J) -> Option<Comment> {
+    Some(Comment {
+        id: c.field("id")?.number()? as i64,
+        section_id: SectionId::parse(&text(c, "section_id")?).ok()?,
+        parent_id: c.field("parent_id").and_then(|p| p.number()).map(|p| p as i64),
+        author: text(c, "author")?,
+        content: text(c, "content").unwrap_or_default(),
+        html: text(c, "html")?,
+        created_at: text(c, "created_at").unwrap_or_default(),
+        resolved_by: text(c, "resolved_by"),
+        resolved_at: text(c, "resolved_at"),
+    })
+}
+
+#[cfg(feature = "hydrate")]
+impl Json for wasm_bindgen::JsValue {
+    fn field(&self, key: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        js_sys::Reflect::get(self, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    }
+    fn text(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn truth(&self) -> bool {
+        self.as_bool().unwrap_or(false)
+    }
+    fn items(&self) -> Vec<Self> {
+        if js_sys::Array::is_array(self) {
+            js_sys::Array::from(self).iter().collect()
+        } else {
+            Vec::new()
         }
     }
-    d.deserialize_map(Pairs)
+    fn entries(&self) -> Vec<(String, Self)> {
+        use wasm_bindgen::JsCast;
+        let Some(object) = self.dyn_ref::<js_sys::Object>() else {
+            return Vec::new();
+        };
+        js_sys::Object::entries(object)
+            .iter()
+            .filter_map(|pair| {
+                let pair = js_sys::Array::from(&pair);
+                Some((pair.get(0).as_string()?, pair.get(1)))
+            })
+            .collect()
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+impl Json for serde_json::Value {
+    fn field(&self, key: &str) -> Option<Self> {
+        self.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn text(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn truth(&self) -> bool {
+        self.as_bool().unwrap_or(false)
+    }
+    fn items(&self) -> Vec<Self> {
+        self.as_array().cloned().unwrap_or_default()
+    }
+    fn entries(&self) -> Vec<(String, Self)> {
+        self.as_object()
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// A server → client message the island acts on.
@@ -143,14 +221,10 @@ pub enum Incoming {
     ResyncRequired,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Participant {
-    pub user: String,
-}
-
 #[derive(Debug)]
 pub struct SessionState {
-    pub participants: Vec<Participant>,
+    /// The users in the room.
+    pub participants: Vec<String>,
     pub section_versions: Vec<(String, u32)>,
     pub comments: Vec<Comment>,
     pub offset: u64,

@@ -151,8 +151,7 @@ impl Live {
 pub fn apply(live: &Live, message: Incoming) {
     match message {
         Incoming::SessionState(state) => {
-            live.people
-                .set(state.participants.into_iter().map(|p| p.user).collect());
+            live.people.set(state.participants);
             for (id, version) in state.section_versions {
                 live.section_at(
                     &id,
