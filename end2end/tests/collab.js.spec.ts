@@ -2,7 +2,7 @@
 // the other arrive and leave, a custom section edited in place, comments, replies and
 // resolutions — without a reload and without layout shift; a stale save offers the choice
 // and keeps the typed text; a dropped socket shows "reconnecting" and resumes from its
-// offset, so what happened meanwhile still arrives.
+// offset, so what happened meanwhile still arrives; a hidden tab opens no socket until shown.
 import { test, expect, api, storage, collectProblems } from "./fixtures";
 import type { Browser, Page } from "@playwright/test";
 
@@ -193,4 +193,38 @@ test("no layout shift while live updates arrive", async ({ browser }) => {
   expect(cls).toBeLessThanOrEqual(0.01);
   expect(a.problems).toEqual([]);
   await a.context.close();
+});
+
+test("the socket opens only while the page is visible", async ({ browser }) => {
+  const report = await freshReport();
+  const context = await browser.newContext({ storageState: storage("viewer"), baseURL: process.env.PMR_BASE_URL });
+  // A tab opened in the background: hidden until the test shows it.
+  await context.addInitScript(() => {
+    const w = window as any;
+    w.__hidden = true;
+    w.__sockets = 0;
+    Object.defineProperty(document, "hidden", { get: () => w.__hidden, configurable: true });
+    Object.defineProperty(document, "visibilityState", { get: () => (w.__hidden ? "hidden" : "visible"), configurable: true });
+    const Native = window.WebSocket;
+    w.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        w.__sockets += 1;
+      }
+    };
+  });
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(`/reports/${report}`);
+  const bar = page.locator(".live-bar");
+  await expect(bar).toHaveAttribute("data-state", "paused");
+  expect(await page.evaluate(() => (window as any).__sockets)).toBe(0);
+  await page.evaluate(() => {
+    (window as any).__hidden = false;
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await expect(bar).toHaveAttribute("data-state", "connected");
+  expect(await page.evaluate(() => (window as any).__sockets)).toBe(1);
+  expect(problems).toEqual([]);
+  await context.close();
 });
