@@ -12,6 +12,7 @@ use leptos::server_fn::ServerFn as _;
 
 use super::forms::EditSection;
 use super::store::{find, live, Reply, SectionNow};
+use super::threads::escape;
 use crate::domain::{ReportId, SectionId};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -120,11 +121,6 @@ pub fn SectionEditor(
             }}
         </details>
     }
-}
-
-/// Text as HTML character data.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn status_line(s: &Status) -> String {

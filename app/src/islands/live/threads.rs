@@ -277,3 +277,39 @@ mod browser {
             .ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: i64, parent_id: Option<i64>, author: &str) -> Comment {
+        Comment {
+            id,
+            section_id: SectionId::parse("notes").expect("a section id"),
+            parent_id,
+            author: author.to_owned(),
+            content: "x".into(),
+            html: "<p>x</p>".into(),
+            created_at: "2026-11-01".into(),
+            resolved_by: None,
+            resolved_at: None,
+        }
+    }
+
+    #[test]
+    fn replies_sit_under_their_thread_and_names_stay_text() {
+        let all = [
+            comment(1, None, "<b>ann</b>"),
+            comment(2, Some(1), "bob"),
+            comment(3, None, "cy"),
+        ];
+        let html = threads_html("r-1", "notes", &all, true);
+        assert_eq!(html.matches(r#"<li class="thread""#).count(), 2);
+        let first = &html[..html.find(r#"data-comment="3""#).expect("thread 3")];
+        assert!(first.contains(r#"data-comment-id="2""#), "the reply is in thread 1");
+        assert!(html.contains("&lt;b&gt;ann&lt;/b&gt;") && !html.contains("<b>ann"));
+        assert_eq!(html.matches("resolve-form").count(), 2);
+        assert!(!threads_html("r-1", "notes", &all, false).contains("<form"));
+        assert_eq!(summary_line(&all), "Comments (3, 2 open)");
+    }
+}
