@@ -112,25 +112,38 @@ test("a stale save offers keep mine or take theirs, and never loses the typed te
   await Promise.all([a.context.close(), b.context.close()]);
 });
 
+/** Init script: keeps the page's sockets and their URLs; `__refuse` sends (re)connects to a
+ * path that refuses them (the server answers 404), `__dropAfterSend` closes the socket right
+ * after the next frame goes out (its answer is lost with it). */
+function trackSockets() {
+  const w = window as any;
+  w.__sockets = [];
+  w.__urls = [];
+  w.__refuse = false;
+  w.__dropAfterSend = false;
+  const Native = window.WebSocket;
+  w.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const target = w.__refuse ? String(url).replace("/ws/reports/", "/ws/refused/") : url;
+      super(target, protocols);
+      w.__urls.push(String(url));
+      w.__sockets.push(this);
+    }
+    send(data: any) {
+      super.send(data);
+      if (w.__dropAfterSend) {
+        w.__dropAfterSend = false;
+        w.__refuse = true;
+        this.close();
+      }
+    }
+  };
+}
+
 test("a dropped socket shows reconnecting, then resumes from its offset", async ({ browser }) => {
   const report = await freshReport();
-  // Keep a handle on the page's sockets, and a switch that sends reconnects to a path that
-  // refuses them (the server answers 404), so "reconnecting" lasts until the test says so.
-  const a = await openLive(browser, "editor", report, () => {
-    const w = window as any;
-    w.__sockets = [];
-    w.__urls = [];
-    w.__refuse = false;
-    const Native = window.WebSocket;
-    w.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        const target = w.__refuse ? String(url).replace("/ws/reports/", "/ws/refused/") : url;
-        super(target, protocols);
-        w.__urls.push(String(url));
-        w.__sockets.push(this);
-      }
-    };
-  });
+  // Reconnects are refused until the test allows them, so "reconnecting" lasts till then.
+  const a = await openLive(browser, "editor", report, trackSockets);
   const bar = a.page.locator(".live-bar");
   await a.page.evaluate(() => {
     (window as any).__refuse = true;
@@ -227,4 +240,32 @@ test("the socket opens only while the page is visible", async ({ browser }) => {
   expect(await page.evaluate(() => (window as any).__sockets)).toBe(1);
   expect(problems).toEqual([]);
   await context.close();
+});
+
+test("a save whose answer is lost with the socket keeps the text and settles on resume", async ({ browser }) => {
+  const report = await freshReport();
+  const a = await openLive(browser, "editor", report, trackSockets);
+  const editor = a.page.locator(`.section-edit[data-section=${NOTES}]`);
+  const status = editor.locator(".edit-status");
+  await editor.locator("summary").click();
+  await editor.getByLabel("Markdown").fill("Sent just as the line dropped.");
+  await a.page.evaluate(() => ((window as any).__dropAfterSend = true));
+  await editor.getByRole("button", { name: "Save" }).click();
+  await expect(status).toContainText("the connection dropped before the server answered");
+  await expect(editor.getByLabel("Markdown")).toHaveValue("Sent just as the line dropped.");
+
+  await a.page.evaluate(() => ((window as any).__refuse = false));
+  await expect(a.page.locator(".live-bar")).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+  // Stored before the socket closed (the server read the frame before the close): its
+  // event on resume settles the save. Not stored: the text is still there and Save sends it
+  // again. Either way it is saved exactly once.
+  const version = async () => (await api("GET", `/api/v1/reports/${report}/sections/${NOTES}`, "viewer")).json.section.version;
+  if ((await version()) === 1) {
+    await expect(status).toContainText("save again");
+    await editor.getByRole("button", { name: "Save" }).click();
+  }
+  await expect(status).toHaveText("Saved as version 2.");
+  expect(await version()).toBe(2);
+  expect(a.problems.filter((p) => !/WebSocket|ws\/refused|404/.test(p))).toEqual([]);
+  await a.context.close();
 });

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 
 use super::forms::EditSection;
-use super::store::{find, live, Reply, SectionNow};
+use super::store::{find, live, Conn, Reply, SectionNow};
 use super::threads::escape;
 use crate::domain::{ReportId, SectionId};
 
@@ -42,8 +42,9 @@ pub fn SectionEditor(
     let dirty = RwSignal::new(false);
     let status = RwSignal::new(Status::Idle);
     let sid = section_id.to_string();
-    follow_others(&sid, text, base, dirty);
+    follow_others(&sid, text, base, dirty, status);
     follow_replies(&sid, text, base, dirty, status);
+    follow_connection(status);
 
     let save = {
         let sid = sid.clone();
@@ -132,19 +133,47 @@ fn status_line(s: &Status) -> String {
     }
 }
 
-/// Someone else's save: adopted when nothing has been typed here, so Save starts from it.
-fn follow_others(sid: &str, text: RwSignal<String>, base: RwSignal<u32>, dirty: RwSignal<bool>) {
+/// Someone else's save: adopted when nothing has been typed here, so Save starts from it —
+/// and our own, heard on resume after its ack was lost with the socket, settles our save.
+fn follow_others(
+    sid: &str,
+    text: RwSignal<String>,
+    base: RwSignal<u32>,
+    dirty: RwSignal<bool>,
+    status: RwSignal<Status>,
+) {
     let sections = live().sections;
     let sid = sid.to_owned();
     Effect::new(move |_| {
         let Some(now) = sections.with(|s| find(s, &sid).cloned()) else {
             return;
         };
-        if now.version > base.get_untracked() && !dirty.get_untracked() {
-            if let Some(content) = now.content {
-                text.set(content);
-                base.set(now.version);
-            }
+        let Some(content) = now.content.filter(|_| now.version > base.get_untracked()) else {
+            return;
+        };
+        // Our own save, heard on resume after its ack was lost with the socket, is ours too.
+        let ours = text.with_untracked(|t| *t == content);
+        if ours || !dirty.get_untracked() {
+            text.set(content);
+            base.set(now.version);
+            dirty.set(false);
+        }
+        if ours && matches!(status.get_untracked(), Status::Saving(_) | Status::Failed(_)) {
+            status.set(Status::Saved(now.version));
+        }
+    });
+}
+
+/// A save whose answer was lost with the socket: say so (the text stays, Save sends again;
+/// if it had been stored, its event on resume settles it, see [`follow_others`]).
+fn follow_connection(status: RwSignal<Status>) {
+    let conn = live().conn;
+    Effect::new(move |_| {
+        let lost = matches!(conn.get(), Conn::Reconnecting | Conn::Offline | Conn::Paused);
+        if lost && matches!(status.get_untracked(), Status::Saving(_)) {
+            status.set(Status::Failed(
+                "the connection dropped before the server answered; your text is still here, save again".into(),
+            ));
         }
     });
 }
