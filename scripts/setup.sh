@@ -3,7 +3,7 @@
 # first and skips what is already there, so a second run takes seconds. Nothing is
 # downloaded from outside rustup, crates.io, npm and Debian's apt.
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --test      plus Chromium, redis-server and PostgreSQL for the tests
+#   scripts/setup.sh --test      plus Chromium, redis-server, PostgreSQL and nginx for the tests
 #   scripts/setup.sh --cluster   plus redis-server, PostgreSQL and nginx (scripts/cluster.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +42,8 @@ if $want_test; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 fi
-if $want_cluster; then
+# nginx for --test too: a browser test runs the cluster (end2end/tests/cluster.js.spec.ts).
+if $want_cluster || $want_test; then
     [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 fi
 if [ ${#missing[@]} -gt 0 ]; then

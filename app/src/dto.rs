@@ -1,5 +1,6 @@
-//! Small types both sides of the wire share: section kinds and priorities, roles, and what
-//! the lazy-section server function returns.
+//! Small types both sides of the wire share: section kinds and priorities, roles, what the
+//! lazy-section server function returns, and comments (rendered on the server and kept live
+//! by the comment island).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -129,4 +130,23 @@ pub struct SectionHtml {
     pub section_id: crate::domain::SectionId,
     pub version: u32,
     pub html: String,
+}
+
+/// A comment on a section; a reply has a parent. Resolving closes the thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: i64,
+    pub section_id: crate::domain::SectionId,
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    pub author: String,
+    /// As written (Markdown).
+    pub content: String,
+    /// Rendered and sanitised on the server.
+    pub html: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub resolved_by: Option<String>,
+    #[serde(default)]
+    pub resolved_at: Option<String>,
 }

@@ -128,13 +128,13 @@ test("the first load is five requests and no section data", async ({ page }) => 
   expect(urls.sort()).toEqual(["/favicon.svg", asset("css"), asset("js"), asset("wasm"), REPORT].sort());
 });
 
-test("the islands bundle stays within 150 kB gzipped", async ({ request }) => {
+test("the islands bundle stays within 170 kB gzipped", async ({ request }) => {
   const res = await request.get(asset("wasm"), { headers: { "accept-encoding": "identity" } });
   expect(res.ok()).toBe(true);
   const wasm = await res.body();
   const gzipped = require("node:zlib").gzipSync(wasm, { level: 9 }).length;
   console.log(`islands WASM: ${wasm.length} bytes, ${gzipped} bytes gzipped`);
-  expect(gzipped).toBeLessThanOrEqual(150 * 1024);
+  expect(gzipped).toBeLessThanOrEqual(170 * 1024);
 });
 
 test("a phone-width screen reads well too", async ({ page }, info) => {

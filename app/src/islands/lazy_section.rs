@@ -6,6 +6,9 @@
 //! Medium sections are due when their head comes within 200 px of the viewport (threshold
 //! 0.1); low ones only when the head is in the viewport. Either kind also loads as soon as
 //! any part of it is actually visible (a reader who jumps past the head still gets it).
+//!
+//! A newer version of the section heard on the page's live socket replaces what is shown,
+//! in place, keeping at least the height it had (nothing below it moves up).
 
 use leptos::{html, prelude::*};
 
@@ -69,10 +72,12 @@ pub fn LazySection(
             let (report_id, section_id) = (report_id.clone(), section_id.clone());
             leptos::task::spawn_local(async move {
                 match report_section(report_id.to_string(), section_id.to_string(), Some(version)).await {
-                    Ok(section) => {
+                    // A live update may have filled it meanwhile, with something newer.
+                    Ok(section) if state.get_untracked() == State::Loading => {
                         state.set(State::Loaded(section.html));
                         super::progress::mark_loaded();
                     }
+                    Ok(_) => {}
                     Err(e) => state.set(State::Failed(e.to_string())),
                 }
             });
@@ -105,6 +110,8 @@ pub fn LazySection(
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (&head, priority);
+
+    follow_live(&report_id, &section_id, version, state, root);
 
     let retry = move |_| {
         state.set(State::Waiting);
@@ -143,6 +150,62 @@ pub fn LazySection(
             }}
         </div>
     }
+}
+
+/// Shows versions newer than `version` as the page's live socket hears of them: with their
+/// HTML when it came along, else fetched (our own save) — unless the section is not loaded
+/// yet, when its first load will bring the current version anyway.
+fn follow_live(
+    report_id: &ReportId,
+    section_id: &SectionId,
+    version: u32,
+    state: RwSignal<State>,
+    root: NodeRef<html::Div>,
+) {
+    let sections = super::live::live().sections;
+    let (report, section) = (report_id.to_string(), section_id.to_string());
+    let shown = StoredValue::new(version);
+    Effect::new(move |_| {
+        let Some(now) = sections.with(|s| super::live::find(s, &section).cloned()) else {
+            return;
+        };
+        if now.version <= shown.get_value() {
+            return;
+        }
+        shown.set_value(now.version);
+        hold_height(root);
+        let was = state.get_untracked();
+        match now.html {
+            Some(html) => {
+                if !matches!(was, State::Loaded(_)) {
+                    super::progress::mark_loaded();
+                }
+                state.set(State::Loaded(html));
+            }
+            None if matches!(was, State::Loaded(_)) => {
+                let (report, section) = (report.clone(), section.clone());
+                leptos::task::spawn_local(async move {
+                    if let Ok(s) = report_section(report, section, Some(now.version)).await {
+                        if shown.get_value() == now.version {
+                            state.set(State::Loaded(s.html));
+                        }
+                    }
+                });
+            }
+            None => {}
+        }
+    });
+}
+
+/// Pins the section's current height as its minimum, so new content never pulls what
+/// follows upwards (growing past it is the only shift left, and only for longer text).
+fn hold_height(root: NodeRef<html::Div>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = root.get_untracked() {
+        let _ = web_sys::HtmlElement::style(&el).set_property("min-height", &format!("{}px", el.offset_height()));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = root;
 }
 
 fn state_name(s: &State) -> &'static str {

@@ -1,7 +1,6 @@
 //! Server-rendered pages. Each reads the request context, awaits its data through the
 //! services, and renders; failures become an error panel with the right status.
 
-mod comments;
 mod not_found;
 mod performance;
 mod portfolio;
@@ -14,7 +13,8 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-pub use comments::{add_comment, resolve_comment, AddComment, CommentThreads, ResolveComment};
+// The form posts the report page's live islands enhance live beside those islands.
+pub use crate::islands::live::{add_comment, edit_section, resolve_comment, AddComment, EditSection, ResolveComment};
 pub use not_found::NotFoundPage;
 pub use performance::{
     clear_monitor_data, dashboard_html, set_monitoring, ClearMonitorData, PerformancePage, SetMonitoring,
@@ -22,7 +22,7 @@ pub use performance::{
 pub use portfolio::PortfolioPage;
 pub use project::{generate_report, GenerateReport, ProjectPage};
 pub use report::{set_report_status, ReportPage, SetReportStatus};
-pub use section::{edit_section, EditSection, SectionPage};
+pub use section::SectionPage;
 pub use sign_in::SignInPage;
 
 use crate::components::page_error;

@@ -1,19 +1,21 @@
 //! `/reports/{id}` — the report's sections in template order. High sections are in the
 //! first HTML; medium and low ones are [`LazySection`] islands inside a body that already
-//! has the section's final height.
+//! has the section's final height. Signed-in readers get the live islands (SPEC §5): the
+//! [`LiveBar`] with the connection and presence, comment threads that stay current, and for
+//! editors an in-place editor under each custom section — all plain HTML and forms first.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use leptos::server_fn::ServerFn as _;
 
-use super::comments::CommentThreads;
 use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout, StatusBadge};
-use crate::domain::{arg, ReportId, ReportStatus, StatusMove};
-use crate::dto::Priority;
+use crate::domain::{arg, ReportId, ReportStatus, SectionId, StatusMove};
+use crate::dto::{Priority, SectionKind};
 use crate::error::AppError;
-use crate::islands::{LazySection, SectionProgress};
+use crate::islands::live::{comment_form_html, summary_line, threads_html};
+use crate::islands::{CommentThreads, LazySection, LiveBar, SectionEditor, SectionProgress};
 use crate::policy::Action;
 use crate::sections::body_class;
 use crate::services::{Comment, ReportOutline, ReportView, RequestCtx, SectionOutline};
@@ -49,16 +51,33 @@ pub fn ReportPage() -> impl IntoView {
                 let report = ctx.services.report(&id).await?;
                 let comments = ctx.services.comments(&id).await?;
                 let can_comment = ctx.principal.may(Action::Comment);
+                let drafts = drafts(&ctx, &report).await?;
+                let me = ctx.principal.signed_in.then(|| ctx.principal.name.clone());
                 let moves = report
                     .outline
                     .status
                     .moves()
                     .filter(|m| ctx.principal.may(Action::MoveStatus(m)))
                     .collect();
-                Ok(view! { <ReportBody report comments can_comment moves error /> }.into_any())
+                Ok(view! { <ReportBody report comments can_comment drafts me moves error /> }.into_any())
             })}
         </Layout>
     }
+}
+
+/// The Markdown of each custom section this reader may edit here (none for viewers or a
+/// frozen report).
+async fn drafts(ctx: &RequestCtx, report: &ReportView) -> Result<Vec<(SectionId, String)>, AppError> {
+    let o = &report.outline;
+    if o.status.is_frozen() || !ctx.principal.may(Action::EditSection) {
+        return Ok(Vec::new());
+    }
+    let mut drafts = Vec::new();
+    for s in o.sections.iter().filter(|s| s.kind == SectionKind::Custom) {
+        let view = ctx.services.section(&o.id, &s.id).await?;
+        drafts.push((s.id.clone(), view.markdown.unwrap_or_default()));
+    }
+    Ok(drafts)
 }
 
 #[component]
@@ -66,6 +85,8 @@ fn ReportBody(
     report: ReportView,
     comments: Vec<Comment>,
     can_comment: bool,
+    drafts: Vec<(SectionId, String)>,
+    me: Option<String>,
     moves: Vec<&'static StatusMove>,
     error: Option<String>,
 ) -> impl IntoView {
@@ -81,14 +102,32 @@ fn ReportBody(
                 .position(|(id, _)| id == &s.id)
                 .map(|i| high.swap_remove(i).1);
             let mine: Vec<Comment> = comments.iter().filter(|c| c.section_id == s.id).cloned().collect();
+            let draft = drafts.iter().find(|(id, _)| id == &s.id).map(|(_, md)| md.clone());
+            let (report_id, section_id) = (outline.id.as_str(), s.id.as_str());
+            let threads = threads_html(report_id, section_id, &mine, can_comment);
+            let form = can_comment.then(|| comment_form_html(report_id, section_id, None));
             view! {
                 <ReportSection outline=outline.clone() section=s.clone() html=content />
+                {draft
+                    .map(|markdown| {
+                        view! {
+                            <SectionEditor
+                                report_id=outline.id.clone()
+                                section_id=s.id.clone()
+                                version=s.version
+                                markdown
+                            />
+                        }
+                    })}
                 <CommentThreads
                     report_id=outline.id.clone()
                     section_id=s.id.clone()
-                    comments=mine
                     can_comment
-                />
+                    summary=summary_line(&mine)
+                >
+                    <ol class="threads" inner_html=threads></ol>
+                    {form.map(|form| view! { <div inner_html=form></div> })}
+                </CommentThreads>
             }
         })
         .collect_view();
@@ -98,6 +137,7 @@ fn ReportBody(
         {error.map(|e| view! { <p class="alert" role="alert">{e}</p> })}
         <StatusControls report_id=outline.id.clone() moves />
         <SectionProgress total preloaded />
+        {me.map(|me| view! { <LiveBar report_id=outline.id.clone() me /> })}
         <div class="report">{sections}</div>
     }
 }

@@ -8,43 +8,13 @@ use leptos_meta::Title;
 
 use super::{awaited, param, query};
 use crate::components::{Breadcrumbs, Layout};
-use crate::domain::{arg, ReportId, SectionId};
+use crate::domain::{ReportId, SectionId};
 use crate::dto::SectionKind;
 use crate::error::AppError;
+use crate::islands::live::EditSection;
 use crate::policy::Action;
 use crate::sections::body_class;
-use crate::services::{RequestCtx, SectionView};
-use crate::url::escape as url_escape;
-
-/// Saves a custom section's Markdown (plain form post) and redirects back to the section.
-/// A stale `base_version` is refused (someone else saved first) and nothing is lost: the
-/// page shows the error and the current text.
-#[server(prefix = "/api/fn", endpoint = "edit_section")]
-pub async fn edit_section(
-    report_id: String,
-    section_id: String,
-    base_version: u32,
-    content: String,
-) -> Result<(), AppError> {
-    let ctx = RequestCtx::current().map_err(AppError::respond)?;
-    let report_id = arg("report_id", &report_id, ReportId::parse).map_err(AppError::respond)?;
-    let section_id = arg("section_id", &section_id, SectionId::parse).map_err(AppError::respond)?;
-    let page = format!("/reports/{report_id}/sections/{section_id}");
-    let result = ctx
-        .services
-        .edit_section(&ctx.principal, &report_id, &section_id, base_version, content)
-        .await;
-    match result {
-        Ok(_) => {
-            leptos_axum::redirect(&page);
-            Ok(())
-        }
-        Err(e) => {
-            leptos_axum::redirect(&format!("{page}?error={}", url_escape(&e.to_string())));
-            Err(e.respond())
-        }
-    }
-}
+use crate::services::SectionView;
 
 #[component]
 pub fn SectionPage() -> impl IntoView {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::chart::TimeSeries;
 use crate::domain::{ReportId, ReportStatus, SectionId, Template};
+pub use crate::dto::Comment;
 use crate::dto::{Priority, SectionKind};
 use crate::error::AppError;
 
@@ -249,23 +250,4 @@ pub struct PerformanceView {
     pub cache_misses: u64,
     /// (component, status) for monitor, cache, websocket, store.
     pub health: Vec<(String, String)>,
-}
-
-/// A comment on a section; a reply has a parent. Resolving closes the thread.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comment {
-    pub id: i64,
-    pub section_id: SectionId,
-    #[serde(default)]
-    pub parent_id: Option<i64>,
-    pub author: String,
-    /// As written (Markdown).
-    pub content: String,
-    /// Rendered and sanitised on the server.
-    pub html: String,
-    pub created_at: String,
-    #[serde(default)]
-    pub resolved_by: Option<String>,
-    #[serde(default)]
-    pub resolved_at: Option<String>,
 }
