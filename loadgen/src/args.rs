@@ -27,7 +27,7 @@ pub struct SeedArgs {
     /// Any instance (or the balancer): http://host:port.
     #[arg(long)]
     pub url: String,
-    #[arg(long, env = "PMR_ADMIN_TOKEN")]
+    #[arg(long)]
     pub admin_token: String,
     #[arg(long)]
     pub rooms: usize,
@@ -96,6 +96,10 @@ pub struct RunArgs {
     /// Also append the JSON line to this file.
     #[arg(long)]
     pub json_out: Option<String>,
+    /// Read each server's `/websocket/stats` here at the end (http://host:port; repeat).
+    /// Default: the `--url`s.
+    #[arg(long = "stats-url")]
+    pub stats_urls: Vec<String>,
     /// Create this file when publishing starts (for scripts that time drills).
     #[arg(long)]
     pub ready_file: Option<std::path::PathBuf>,
@@ -125,6 +129,7 @@ impl RunArgs {
             drain: Duration::from_secs_f64(self.drain),
             backoff_base: Duration::from_millis(self.backoff_base_ms),
             backoff_cap: Duration::from_millis(self.backoff_cap_ms),
+            stats_urls: self.stats_urls.clone(),
             ready_file: self.ready_file.clone(),
         }
     }

@@ -106,7 +106,7 @@ impl Ctx {
         let mut stop = self.signals.stop.subscribe();
         tokio::select! {
             () = tokio::time::sleep(d) => {}
-            _ = stop.wait_for(|s| *s) => {}
+            () = stopped(&mut stop) => {}
         }
     }
 
@@ -119,6 +119,11 @@ impl Ctx {
             Ended::Stop | Ended::Storm => {}
         }
     }
+}
+
+/// Resolves once the run stops (the watch guard is not kept: it is not `Send`).
+pub async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 /// Wall-clock microseconds: publishers stamp edits with it, subscribers subtract it (same

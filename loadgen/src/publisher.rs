@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::conn::{Backoff, Socket};
-use crate::ctx::{now_micros, Ctx, Ended};
+use crate::ctx::{now_micros, stopped, Ctx, Ended};
 use crate::tally::Tally;
 
 /// The send time in an edit's content, if it is one of ours.
@@ -95,7 +95,7 @@ async fn session(ctx: &Ctx, me: &Editor, ws: &mut Socket, state: &mut State) -> 
     let padding = if ctx.stalled_rooms[me.room] { ctx.stall_payload } else { ctx.payload };
     loop {
         tokio::select! {
-            _ = stop.wait_for(|s| *s) => {
+            () = stopped(&mut stop) => {
                 let _ = ws.close(None).await;
                 return Ended::Stop;
             }

@@ -84,6 +84,9 @@ pub struct Outcome {
     /// Server CPU per connection: microseconds of CPU per second per connection.
     pub cpu_us_per_connection_s: Option<f64>,
     pub client_cpu_percent: Option<f64>,
+    /// Slow-consumer closes as the servers counted them, and their `/websocket/stats`.
+    pub server_slow_consumer_closes: u64,
+    pub server_stats: Vec<serde_json::Value>,
     pub load_average: Option<f64>,
 }
 
@@ -107,8 +110,8 @@ impl Outcome {
         );
         let _ = writeln!(
             s,
-            "closes       slow consumer (4001) {}, other {}; dips {} (longest {:.0} ms)",
-            o.closed_slow_4001, o.closed_other, o.dips, o.longest_dip_ms
+            "closes       slow consumer (4001) {} seen by clients, {} counted by the servers; other {}; dips {} (longest {:.0} ms)",
+            o.closed_slow_4001, o.server_slow_consumer_closes, o.closed_other, o.dips, o.longest_dip_ms
         );
         let _ = writeln!(
             s,

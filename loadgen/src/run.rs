@@ -44,6 +44,8 @@ pub struct RunConfig {
     pub drain: Duration,
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// Where to read `/websocket/stats` at the end (`http://host:port`); empty: `servers`.
+    pub stats_urls: Vec<String>,
     /// Written (empty) when publishing starts, so a script can time drills from it.
     pub ready_file: Option<std::path::PathBuf>,
 }
@@ -110,7 +112,42 @@ pub async fn run(config: RunConfig) -> Result<Outcome> {
         _ => None,
     };
     outcome.load_average = procs::load_average();
+    outcome.server_stats = server_stats(&ctx, &config.stats_urls).await;
+    outcome.server_slow_consumer_closes = outcome
+        .server_stats
+        .iter()
+        .filter_map(|s| s.pointer("/closes/slow_consumer").and_then(serde_json::Value::as_u64))
+        .sum();
     Ok(outcome)
+}
+
+/// Each server's own `/websocket/stats` at the end (best effort: a killed instance has none).
+/// The server's count of slow-consumer closes is the authoritative one: a reader cut off
+/// while its buffers are full may see a reset rather than the 4001 close frame.
+async fn server_stats(ctx: &Ctx, urls: &[String]) -> Vec<serde_json::Value> {
+    const PATH: &str = "/api/reports/pmr/performance/websocket/stats";
+    let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(5)).build() else {
+        return Vec::new();
+    };
+    let bases: Vec<String> = if urls.is_empty() {
+        ctx.servers.iter().map(Server::http).collect()
+    } else {
+        urls.iter().map(|u| u.trim_end_matches('/').to_owned()).collect()
+    };
+    let mut all = Vec::new();
+    for base in bases {
+        let answer = client
+            .get(format!("{base}{PATH}"))
+            .bearer_auth(&ctx.editor_token)
+            .send()
+            .await;
+        if let Ok(response) = answer {
+            if let Ok(v) = response.json::<serde_json::Value>().await {
+                all.push(v);
+            }
+        }
+    }
+    all
 }
 
 fn context(config: &RunConfig) -> Result<Ctx> {

@@ -12,7 +12,7 @@ use hub::protocol::{decode_server_frame, ServerMessage};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::conn::{Backoff, Socket};
-use crate::ctx::{now_micros, Ctx, Ended};
+use crate::ctx::{now_micros, stopped, Ctx, Ended};
 use crate::tally::Tally;
 use crate::track::OffsetTrack;
 
@@ -80,7 +80,7 @@ async fn read(ctx: &Ctx, me: &Reader, server: usize, ws: &mut Socket, track: &mu
     let mut resync = false;
     loop {
         let message = tokio::select! {
-            _ = stop.wait_for(|s| *s) => {
+            () = stopped(&mut stop) => {
                 let _ = ws.close(None).await;
                 return Ended::Stop;
             }
@@ -143,7 +143,7 @@ async fn stall(ctx: &Ctx, ws: &mut Socket) -> Ended {
             () = tokio::time::sleep(Duration::from_millis(50)) => {}
         }
     }
-    let _ = stop.wait_for(|s| *s).await;
+    stopped(&mut stop).await;
     let drain = async {
         while let Some(m) = ws.next().await {
             match m {
