@@ -20,6 +20,7 @@
 #
 #   PMR_LOAD_SECONDS=20   measured window per run
 #   PMR_LOAD_SCALE=1      multiply connection counts (0.5 on a busy machine)
+#   PMR_LOAD_RATE=2       edits per room per second in active, active-nobatch and storm
 #   PMR_LOAD_OUT=target/load   results and logs
 #   PMR_BINARY, PMR_LOAD_BINARY   the release builds to use (built if missing)
 set -euo pipefail
@@ -29,6 +30,7 @@ target=${CARGO_TARGET_DIR:-$root/target}
 pmr=${PMR_BINARY:-$target/release/pmr}
 load=${PMR_LOAD_BINARY:-$target/release/pmr-load}
 seconds=${PMR_LOAD_SECONDS:-20}
+active_rate=${PMR_LOAD_RATE:-2}
 scale=${PMR_LOAD_SCALE:-1}
 out=${PMR_LOAD_OUT:-$target/load}
 mkdir -p "$out"
@@ -117,20 +119,21 @@ run_single() { # label, run args… (env for the server in SERVER_ENV)
 
 scenario_idle() {
     seeded_db 200
-    run_single idle --conns "$(scaled 10000)" --rooms 200 --rate 0 --duration "$seconds"
+    # At least 30 s, so the window holds a heartbeat round (a ping every 25 s).
+    run_single idle --conns "$(scaled 10000)" --rooms 200 --rate 0 --duration "$((seconds > 30 ? seconds : 30))"
 }
 scenario_active() {
     seeded_db 500
-    run_single active-batching --conns "$(scaled 5000)" --rooms 500 --rate 2 --duration "$seconds"
+    run_single active-batching --conns "$(scaled 5000)" --rooms 500 --rate "$active_rate" --duration "$seconds"
 }
 scenario_active_nobatch() {
     seeded_db 500
     SERVER_ENV=WS_ENABLE_BATCHING=false run_single active-nobatch \
-        --conns "$(scaled 5000)" --rooms 500 --rate 2 --duration "$seconds"
+        --conns "$(scaled 5000)" --rooms 500 --rate "$active_rate" --duration "$seconds"
 }
 scenario_storm() {
     seeded_db 500
-    run_single storm --conns "$(scaled 5000)" --rooms 500 --rate 2 --duration "$seconds" \
+    run_single storm --conns "$(scaled 5000)" --rooms 500 --rate "$active_rate" --duration "$seconds" \
         --storm-at 8 --backoff-base-ms 1000 --backoff-cap-ms 5000
 }
 
