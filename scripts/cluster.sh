@@ -121,6 +121,9 @@ done
     echo "  server {"
     echo "    listen 127.0.0.1:$port;"
     echo "    client_max_body_size 8m;"
+    # Bodies and answers stay in memory: nginx's workers cannot write temp files in $work
+    # when it belongs to the postgres user (running as root), and a large import failed 500.
+    echo "    client_body_buffer_size 8m; proxy_max_temp_file_size 0;"
     echo "    location / {"
     echo "      proxy_pass http://\$pmr_upstream;"
     echo "      proxy_http_version 1.1;"
