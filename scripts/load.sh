@@ -11,9 +11,9 @@
 #                   (full-jitter backoff, ?since=): time until all resumed
 #   cluster         PostgreSQL + Redis, 2,000 connections in 200 rooms, 5 edits/room/s:
 #                   two instances (clients spread over both), then one instance, same load
-#   drills          two instances behind nginx: a baseline, a reader that stops reading
-#                   (4001), then kill of the pub/sub connections, a Redis restart and
-#                   kill -9 of an instance during one run
+#   drills          two instances: a baseline and the same with a reader that stops reading
+#                   (4001); then, through nginx, one run with the pub/sub connections
+#                   killed, a Redis restart and kill -9 of an instance
 #   all             every scenario above, in that order
 #   tsung-idle, tsung-active   the idle and active loads from Tsung (loadgen/tsung/*.xml),
 #                   anonymous readers; see those files for what Tsung cannot do here
@@ -182,9 +182,12 @@ scenario_drills() {
     local conns; conns=$(scaled 2000)
     start_cluster 2
     local via=${cluster[PMR_CLUSTER_URL]} redis=${cluster[PMR_CLUSTER_REDIS_PORT]}
-    say "baseline through nginx, then one reader that stops reading"
-    cluster_run drills-baseline --url "$via" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds"
-    cluster_run drills-stalled-reader --url "$via" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds" --stall 1
+    # Straight to the instances: through nginx, its own socket buffers (megabytes) would
+    # hide the stalled reader from the server for a long time.
+    local direct=(--url "${cluster[PMR_INSTANCE_1]}" --url "${cluster[PMR_INSTANCE_2]}")
+    say "a baseline, then the same with one reader that stops reading"
+    cluster_run drills-baseline "${direct[@]}" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds"
+    cluster_run drills-stalled-reader "${direct[@]}" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds" --stall 1
 
     say "drills during one run: pub/sub connections killed at 8 s, Redis restarted at 18 s, kill -9 of instance 2 at 30 s"
     local ready; ready=$(mktemp -u /tmp/pmr-load-ready-XXXXXX)

@@ -66,7 +66,12 @@ pub async fn open(
         .map_err(|e| broken(&e))?
         .next()
         .ok_or_else(|| Failure::Broken("no address".into()))?;
-    let socket = if addr.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }.map_err(|e| broken(&e))?;
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .map_err(|e| broken(&e))?;
     if let Some(bytes) = recv_buffer {
         socket.set_recv_buffer_size(bytes).map_err(|e| broken(&e))?;
     }
@@ -122,8 +127,14 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert_eq!(Server::parse("ws://127.0.0.1:3000").map(|s| s.authority).ok(), Some("127.0.0.1:3000".into()));
-        assert_eq!(Server::parse("http://localhost:80/").map(|s| s.authority).ok(), Some("localhost:80".into()));
+        assert_eq!(
+            Server::parse("ws://127.0.0.1:3000").map(|s| s.authority).ok(),
+            Some("127.0.0.1:3000".into())
+        );
+        assert_eq!(
+            Server::parse("http://localhost:80/").map(|s| s.authority).ok(),
+            Some("localhost:80".into())
+        );
         assert!(Server::parse("127.0.0.1:3000").is_err());
         assert!(Server::parse("http://host/path").is_err());
     }

@@ -92,7 +92,11 @@ async fn session(ctx: &Ctx, me: &Editor, ws: &mut Socket, state: &mut State) -> 
     let phase = period.mul_f64(rand::rngs::StdRng::seed_from_u64(me.seed).random::<f64>());
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let padding = if ctx.stalled_rooms[me.room] { ctx.stall_payload } else { ctx.payload };
+    let padding = if ctx.stalled_rooms[me.room] {
+        ctx.stall_payload
+    } else {
+        ctx.payload
+    };
     loop {
         tokio::select! {
             () = stopped(&mut stop) => {

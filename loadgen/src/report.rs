@@ -159,7 +159,8 @@ impl Outcome {
             s,
             "machine      load average {}; this client {}",
             o.load_average.map_or("-".into(), |l| format!("{l:.2}")),
-            o.client_cpu_percent.map_or("-".into(), |c| format!("{c:.0} % of a core"))
+            o.client_cpu_percent
+                .map_or("-".into(), |c| format!("{c:.0} % of a core"))
         );
         s
     }

@@ -95,7 +95,10 @@ pub async fn run(config: RunConfig) -> Result<Outcome> {
     tokio::time::sleep(config.drain).await;
     let _ = ctx.signals.stop.send(true);
     let (dip_count, longest_dip) = dips.await.unwrap_or((0, Duration::ZERO));
-    let _ = tokio::time::timeout(Duration::from_secs(15), async { while tasks.join_next().await.is_some() {} }).await;
+    let _ = tokio::time::timeout(Duration::from_secs(15), async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
     tasks.abort_all();
     let end = procs::sample_all(&config.pids);
 
@@ -151,7 +154,11 @@ async fn server_stats(ctx: &Ctx, urls: &[String]) -> Vec<serde_json::Value> {
 }
 
 fn context(config: &RunConfig) -> Result<Ctx> {
-    let servers = config.servers.iter().map(|s| Server::parse(s)).collect::<Result<Vec<_>>>()?;
+    let servers = config
+        .servers
+        .iter()
+        .map(|s| Server::parse(s))
+        .collect::<Result<Vec<_>>>()?;
     let rooms = config.rooms;
     let (storm, _) = watch::channel(0);
     let (stop, _) = watch::channel(false);

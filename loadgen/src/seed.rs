@@ -59,8 +59,12 @@ pub struct Plan {
 /// A source document: the export of an existing project.
 pub async fn export(base: &str, admin_token: &str, project: &str) -> Result<Value> {
     let api = Api::new(base, admin_token)?;
-    api.call(reqwest::Method::GET, &format!("/api/v1/projects/{project}/export"), None)
-        .await
+    api.call(
+        reqwest::Method::GET,
+        &format!("/api/v1/projects/{project}/export"),
+        None,
+    )
+    .await
 }
 
 pub async fn seed(plan: &Plan) -> Result<Seed> {
@@ -78,9 +82,7 @@ pub async fn seed(plan: &Plan) -> Result<Seed> {
         api.call(reqwest::Method::POST, "/api/v1/projects", Some(&project))
             .await?;
         let body = json!({ "project_id": id, "period": plan.period, "template": plan.template, "iterations": 1000 });
-        let generated = api
-            .call(reqwest::Method::POST, "/api/v1/reports", Some(&body))
-            .await?;
+        let generated = api.call(reqwest::Method::POST, "/api/v1/reports", Some(&body)).await?;
         let report = generated["id"].as_str().ok_or_else(|| Error::Answer {
             url: "/api/v1/reports".into(),
             what: format!("no report id in {generated}"),
@@ -118,13 +120,14 @@ impl Api {
 
     async fn token(&self, name: &str, role: &str) -> Result<String> {
         let body = json!({ "name": name, "role": role });
-        let created = self
-            .call(reqwest::Method::POST, "/api/v1/tokens", Some(&body))
-            .await?;
-        created["token"].as_str().map(str::to_owned).ok_or_else(|| Error::Answer {
-            url: "/api/v1/tokens".into(),
-            what: "no token in the answer".into(),
-        })
+        let created = self.call(reqwest::Method::POST, "/api/v1/tokens", Some(&body)).await?;
+        created["token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Answer {
+                url: "/api/v1/tokens".into(),
+                what: "no token in the answer".into(),
+            })
     }
 
     /// One call; busy (503) and rate-limited (429) answers are retried after a pause, and a

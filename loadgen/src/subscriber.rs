@@ -119,8 +119,12 @@ fn event(ctx: &Ctx, me: &Reader, server: usize, track: &mut OffsetTrack, m: &Ser
         return;
     }
     ctx.room_last[me.room].fetch_max(offset, Ordering::Relaxed);
-    let ServerMessage::SectionUpdated(update) = m else { return };
-    let Some(sent) = crate::publisher::stamp_of(&update.content) else { return };
+    let ServerMessage::SectionUpdated(update) = m else {
+        return;
+    };
+    let Some(sent) = crate::publisher::stamp_of(&update.content) else {
+        return;
+    };
     if !ctx.publishing() {
         return;
     }

@@ -65,10 +65,18 @@ async fn a_few_hundred_connections_lose_nothing() {
     assert_eq!(outcome.held_at_end, CONNECTIONS as i64, "{summary}");
     assert_eq!((outcome.lost, outcome.duplicated), (0, 0), "{summary}");
     assert_eq!(outcome.out_of_order, 0, "{summary}");
-    assert_eq!((outcome.refused, outcome.closed_other, outcome.closed_slow_4001), (0, 0, 0), "{summary}");
+    assert_eq!(
+        (outcome.refused, outcome.closed_other, outcome.closed_slow_4001),
+        (0, 0, 0),
+        "{summary}"
+    );
     assert!(outcome.acks > 0, "{summary}");
     let readers_per_room = (CONNECTIONS / ROOMS - 1) as u64;
-    assert_eq!(outcome.delivered, outcome.acks * readers_per_room, "every ack reached every reader: {summary}");
+    assert_eq!(
+        outcome.delivered,
+        outcome.acks * readers_per_room,
+        "every ack reached every reader: {summary}"
+    );
 }
 
 /// The server on a free port with its own runtime (as `pmr serve` has), stopped on drop.
