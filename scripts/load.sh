@@ -21,6 +21,7 @@
 #   PMR_LOAD_SECONDS=20   measured window per run
 #   PMR_LOAD_SCALE=1      multiply connection counts (0.5 on a busy machine)
 #   PMR_LOAD_RATE=2       edits per room per second in active, active-nobatch and storm
+#   PMR_LOAD_CLUSTER_RATE=5   edits per room per second in cluster and drills
 #   PMR_LOAD_OUT=target/load   results and logs
 #   PMR_BINARY, PMR_LOAD_BINARY   the release builds to use (built if missing)
 set -euo pipefail
@@ -31,6 +32,7 @@ pmr=${PMR_BINARY:-$target/release/pmr}
 load=${PMR_LOAD_BINARY:-$target/release/pmr-load}
 seconds=${PMR_LOAD_SECONDS:-20}
 active_rate=${PMR_LOAD_RATE:-2}
+cluster_rate=${PMR_LOAD_CLUSTER_RATE:-5}
 scale=${PMR_LOAD_SCALE:-1}
 out=${PMR_LOAD_OUT:-$target/load}
 mkdir -p "$out"
@@ -170,11 +172,11 @@ scenario_cluster() {
     say "two instances, clients on both"
     start_cluster 2
     cluster_run cluster-2 --url "${cluster[PMR_INSTANCE_1]}" --url "${cluster[PMR_INSTANCE_2]}" \
-        --conns "$conns" --rooms 200 --rate 5 --duration "$seconds"
+        --conns "$conns" --rooms 200 --rate "$cluster_rate" --duration "$seconds"
     stop_cluster
     say "one instance, the same load"
     start_cluster 1
-    cluster_run cluster-1 --url "${cluster[PMR_INSTANCE_1]}" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds"
+    cluster_run cluster-1 --url "${cluster[PMR_INSTANCE_1]}" --conns "$conns" --rooms 200 --rate "$cluster_rate" --duration "$seconds"
     stop_cluster
 }
 
@@ -186,8 +188,8 @@ scenario_drills() {
     # hide the stalled reader from the server for a long time.
     local direct=(--url "${cluster[PMR_INSTANCE_1]}" --url "${cluster[PMR_INSTANCE_2]}")
     say "a baseline, then the same with one reader that stops reading"
-    cluster_run drills-baseline "${direct[@]}" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds"
-    cluster_run drills-stalled-reader "${direct[@]}" --conns "$conns" --rooms 200 --rate 5 --duration "$seconds" --stall 1
+    cluster_run drills-baseline "${direct[@]}" --conns "$conns" --rooms 200 --rate "$cluster_rate" --duration "$seconds"
+    cluster_run drills-stalled-reader "${direct[@]}" --conns "$conns" --rooms 200 --rate "$cluster_rate" --duration "$seconds" --stall 1
 
     say "drills during one run: pub/sub connections killed at 8 s, Redis restarted at 18 s, kill -9 of instance 2 at 30 s"
     local ready; ready=$(mktemp -u /tmp/pmr-load-ready-XXXXXX)
@@ -205,7 +207,7 @@ scenario_drills() {
         kill -9 "${cluster[PMR_INSTANCE_2_PID]}"
     ) &
     children+=($!)
-    cluster_run drills --url "$via" --conns "$conns" --rooms 200 --rate 5 --duration 45 --drain 5 --ready-file "$ready"
+    cluster_run drills --url "$via" --conns "$conns" --rooms 200 --rate "$cluster_rate" --duration 45 --drain 5 --ready-file "$ready"
     [ -f "$out/redis-restarted.pid" ] && kill "$(cat "$out/redis-restarted.pid")" 2>/dev/null || true
     rm -f "$out/redis-restarted.pid" "$ready"
     stop_cluster
