@@ -218,7 +218,7 @@ scenario_drills() {
 scenario_tsung() { # idle|active
     local kind=$1
     command -v tsung >/dev/null || die "tsung is not installed (apt-get install tsung)"
-    local users rooms=200 hold=$((seconds + 10))
+    local users rooms=200 hold=$((seconds + 30))
     users=$([ "$kind" = idle ] && scaled 10000 || scaled 2000)
     seeded_db "$rooms"
     conditions
@@ -236,7 +236,8 @@ scenario_tsung() { # idle|active
     children+=("$tsung_pid")
     sleep $((20 + seconds / 2))
     local held; held=$(awk '/VmRSS/ {print $2}' "/proc/$single_pid/status")
-    curl -fsS "$single_url/websocket/stats" >"$single_dir/ws-stats.json" || true
+    curl -fsS -H "Authorization: Bearer $editor" "$single_url/api/reports/pmr/performance/websocket/stats" \
+        >"$single_dir/ws-stats.json" || true
     wait "$tsung_pid" || true
     say "tsung $kind: server RSS ${before} KiB before, ${held} KiB held; /websocket/stats then:"
     cat "$single_dir/ws-stats.json"; echo
