@@ -176,7 +176,9 @@ fn event_message<'c>(channels: &'c Channels, instance: &str, e: &StoredEvent) ->
         from: instance.to_owned(),
         event: e.clone(),
     };
-    serde_json::to_string(&message).ok().map(|p| (channels.events.as_str(), p))
+    serde_json::to_string(&message)
+        .ok()
+        .map(|p| (channels.events.as_str(), p))
 }
 
 fn ephemeral_message<'c>(
@@ -190,7 +192,9 @@ fn ephemeral_message<'c>(
         report: report.to_string(),
         message,
     };
-    serde_json::to_string(&message).ok().map(|p| (channels.ephemeral.as_str(), p))
+    serde_json::to_string(&message)
+        .ok()
+        .map(|p| (channels.ephemeral.as_str(), p))
 }
 
 /// Receives the other instances' events and messages; on every (re)subscription the rooms
