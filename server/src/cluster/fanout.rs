@@ -16,11 +16,14 @@ use crate::collab::Collab;
 use crate::events::StoredEvent;
 use crate::state::AppState;
 
+/// One presence change or cursor of a room, as relayed.
+type Relayed = (hub::ReportId, hub::protocol::Ephemeral);
+
 /// Presence changes and cursors of this instance's sockets, on their way to the others.
 #[derive(Clone)]
 pub struct Relay {
-    tx: mpsc::UnboundedSender<(hub::ReportId, hub::protocol::Ephemeral)>,
-    rx: Arc<Mutex<Option<mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>>>>,
+    tx: mpsc::UnboundedSender<Relayed>,
+    rx: Arc<Mutex<Option<mpsc::UnboundedReceiver<Relayed>>>>,
 }
 
 impl Default for Relay {
@@ -39,7 +42,7 @@ impl Relay {
         let _ = self.tx.send((report.clone(), message.clone()));
     }
 
-    fn take_receiver(&self) -> Option<mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>> {
+    fn take_receiver(&self) -> Option<mpsc::UnboundedReceiver<Relayed>> {
         self.rx.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
@@ -116,7 +119,7 @@ async fn publish(
     channels: Arc<Channels>,
     instance: String,
     mut events: broadcast::Receiver<Arc<StoredEvent>>,
-    mut relayed: mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>,
+    mut relayed: mpsc::UnboundedReceiver<Relayed>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut conn: Option<redis::aio::MultiplexedConnection> = None;
