@@ -245,6 +245,7 @@ scenario_tsung() { # idle|active
     grep -E '^stats: (users|connected|finish_users_count|session|request|connect|page|error|tr_)' "$log/tsung.log" | tail -n 20 || true
     echo "tsung logs: $log"
     stop_single
+    rm -rf "$single_dir"
 }
 
 [ $# -gt 0 ] || set -- all
