@@ -1,5 +1,5 @@
 # The two commands of the README, plus the checks and benchmarks behind them.
-.PHONY: run test lint bench fuzz cluster
+.PHONY: run test lint bench fuzz cluster load
 
 ## Serve the demo portfolio at http://127.0.0.1:3000 (sets everything up first).
 run:
@@ -13,6 +13,11 @@ test:
 ## nginx in front (docs/DEPLOY.md). Ctrl-C stops everything.
 cluster:
 	bash scripts/cluster.sh
+
+## Live collaboration under load (BENCHMARKS.md, issues 14 and 15): every scenario, or one
+## with SCENARIO=idle|active|active-nobatch|storm|cluster|drills. Builds the release binaries.
+load:
+	bash scripts/load.sh $(SCENARIO)
 
 ## Formatting and clippy for each package and feature set (never ssr and hydrate together).
 lint:

@@ -8,11 +8,16 @@
 #   PMR_CLUSTER_INSTANCES=2      how many PMR instances (1–9)
 #   PMR_BINARY=target/release/pmr   the server to run (built if it is the default and missing)
 #   PMR_CLUSTER_DEMO=true        load the demo portfolio on first start
+#   PMR_CLUSTER_SETUP=true       run scripts/setup.sh --cluster first (false: the caller did)
+#   PMR_CLUSTER_WATCH=true       stop everything when one process exits (false: stay up, for
+#                                drills that kill and restart parts on purpose, as
+#                                scripts/load.sh does)
 #
 # Pinning: a `pmr_pin=<n>` cookie sends a browser to instance n (1-based) instead of the
 # least-busy one; the `X-PMR-Upstream` response header says which instance answered.
 # Machine-readable lines for scripts: `PMR_CLUSTER_URL=…`, `PMR_INSTANCE_<n>=…`,
-# `PMR_ADMIN_TOKEN=…`, then `PMR_CLUSTER_READY`.
+# `PMR_INSTANCE_<n>_PID=…`, `PMR_CLUSTER_REDIS_PORT=…`, `PMR_ADMIN_TOKEN=…`, then
+# `PMR_CLUSTER_READY`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,7 +30,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
 [[ "$count" =~ ^[1-9]$ ]] || die "PMR_CLUSTER_INSTANCES must be 1–9, not $count"
 
-bash scripts/setup.sh --cluster >&2
+[ "${PMR_CLUSTER_SETUP:-true}" = false ] || bash scripts/setup.sh --cluster >&2
 if [ -z "${PMR_BINARY:-}" ]; then
     bash scripts/build-site.sh >&2
     cargo build --locked --release -p server --bin pmr >&2
@@ -79,6 +84,7 @@ wait_for redis redis-cli -p "$redis_port" ping
 # The instances: the first alone (it migrates the database and loads the demo), then the
 # rest. They trust nginx's X-Forwarded-For, so limits and throttles see real clients.
 instance_ports=()
+instance_pids=()
 for n in $(seq 1 "$count"); do
     p=$(free_port)
     instance_ports+=("$p")
@@ -88,6 +94,7 @@ for n in $(seq 1 "$count"); do
         PMR_SITE_ROOT="$root/target/site" RUST_LOG="${RUST_LOG:-info}" \
         "$binary" serve >"$work/pmr-$n.log" 2>&1 &
     pids+=($!)
+    instance_pids+=($!)
     wait_for "instance $n" curl -fsS "http://127.0.0.1:$p/readyz"
 done
 
@@ -114,6 +121,9 @@ done
     echo "  server {"
     echo "    listen 127.0.0.1:$port;"
     echo "    client_max_body_size 8m;"
+    # Bodies and answers stay in memory: nginx's workers cannot write temp files in $work
+    # when it belongs to the postgres user (running as root), and a large import failed 500.
+    echo "    client_body_buffer_size 8m; proxy_max_temp_file_size 0;"
     echo "    location / {"
     echo "      proxy_pass http://\$pmr_upstream;"
     echo "      proxy_http_version 1.1;"
@@ -136,10 +146,18 @@ wait_for nginx curl -fsS "http://127.0.0.1:$port/readyz"
 admin=$(grep -o 'PMR_ADMIN_TOKEN=[^ ]*' "$work/pmr-1.log" | head -1 | cut -d= -f2- || true)
 echo "PMR_CLUSTER_URL=http://127.0.0.1:$port"
 n=1
-for p in "${instance_ports[@]}"; do echo "PMR_INSTANCE_$n=http://127.0.0.1:$p"; n=$((n + 1)); done
+for p in "${instance_ports[@]}"; do
+    echo "PMR_INSTANCE_$n=http://127.0.0.1:$p"
+    echo "PMR_INSTANCE_${n}_PID=${instance_pids[$((n - 1))]}"
+    n=$((n + 1))
+done
+echo "PMR_CLUSTER_REDIS_PORT=$redis_port"
 [ -n "$admin" ] && echo "PMR_ADMIN_TOKEN=$admin"
 echo "PMR_CLUSTER_READY"
 say "PMR cluster at http://127.0.0.1:$port ($count instances; logs in $work). Ctrl-C stops it."
+if [ "${PMR_CLUSTER_WATCH:-true}" = false ]; then
+    while :; do sleep 1; done # until INT or TERM (the trap stops everything)
+fi
 wait -n "${pids[@]}" || true
 for log in "$work"/*.log; do printf '\n--- %s\n' "${log##*/}" >&2; tail -n 20 "$log" >&2; done
 die "a cluster process exited (its log is above)"

@@ -8,5 +8,6 @@ cargo clippy --locked -p engine -p monitor -p hub --all-targets -- -D warnings
 cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
 cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p pmr-load --all-targets -- -D warnings
 cargo clippy --locked -p server --all-targets -- -D warnings
 cargo clippy --locked -p server --features bench --all-targets -- -D warnings

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
-use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, watch};
 
@@ -17,11 +16,14 @@ use crate::collab::Collab;
 use crate::events::StoredEvent;
 use crate::state::AppState;
 
+/// One presence change or cursor of a room, as relayed.
+type Relayed = (hub::ReportId, hub::protocol::Ephemeral);
+
 /// Presence changes and cursors of this instance's sockets, on their way to the others.
 #[derive(Clone)]
 pub struct Relay {
-    tx: mpsc::UnboundedSender<(hub::ReportId, hub::protocol::Ephemeral)>,
-    rx: Arc<Mutex<Option<mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>>>>,
+    tx: mpsc::UnboundedSender<Relayed>,
+    rx: Arc<Mutex<Option<mpsc::UnboundedReceiver<Relayed>>>>,
 }
 
 impl Default for Relay {
@@ -40,7 +42,7 @@ impl Relay {
         let _ = self.tx.send((report.clone(), message.clone()));
     }
 
-    fn take_receiver(&self) -> Option<mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>> {
+    fn take_receiver(&self) -> Option<mpsc::UnboundedReceiver<Relayed>> {
         self.rx.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
@@ -102,35 +104,57 @@ pub fn spawn(state: &AppState, relay: Relay, stop: watch::Receiver<bool>) {
     ));
 }
 
+/// At most this many messages go to Redis in one round trip.
+const MAX_PIPELINE: usize = 256;
+
 /// Sends this instance's events and relayed messages; reconnects when Redis goes away (what
 /// is sent meanwhile is lost in transit and recovered by the others from the store).
+///
+/// Whatever is already waiting when a message comes goes in the same round trip (one
+/// pipeline): one `PUBLISH` awaited at a time caps the fan-out at one message per Redis
+/// round trip, and on a busy machine that was below a few hundred events a second — the
+/// other instances' readers then lagged by hundreds of milliseconds (BENCHMARKS.md, issue 14).
 async fn publish(
     client: redis::Client,
     channels: Arc<Channels>,
     instance: String,
     mut events: broadcast::Receiver<Arc<StoredEvent>>,
-    mut relayed: mpsc::UnboundedReceiver<(hub::ReportId, hub::protocol::Ephemeral)>,
+    mut relayed: mpsc::UnboundedReceiver<Relayed>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut conn: Option<redis::aio::MultiplexedConnection> = None;
+    let mut batch: Vec<(&str, String)> = Vec::new();
     loop {
-        let (channel, payload) = tokio::select! {
+        let first = tokio::select! {
             got = events.recv() => match got {
-                Ok(e) => (&channels.events, serde_json::to_string(&EventMessage { from: instance.clone(), event: (*e).clone() })),
+                Ok(e) => event_message(&channels, &instance, &e),
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             got = relayed.recv() => match got {
-                Some((report, message)) => (&channels.ephemeral, serde_json::to_string(&EphemeralMessage {
-                    from: instance.clone(),
-                    report: report.to_string(),
-                    message,
-                })),
+                Some((report, message)) => ephemeral_message(&channels, &instance, &report, message),
                 None => return,
             },
             _ = stop.changed() => return,
         };
-        let Ok(payload) = payload else { continue };
+        batch.clear();
+        batch.extend(first);
+        while batch.len() < MAX_PIPELINE {
+            match events.try_recv() {
+                Ok(e) => batch.extend(event_message(&channels, &instance, &e)),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+                Err(_) => break,
+            }
+        }
+        while batch.len() < MAX_PIPELINE {
+            match relayed.try_recv() {
+                Ok((report, message)) => batch.extend(ephemeral_message(&channels, &instance, &report, message)),
+                Err(_) => break,
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
         if conn.is_none() {
             conn = tokio::time::timeout(Duration::from_secs(1), client.get_multiplexed_async_connection())
                 .await
@@ -138,12 +162,42 @@ async fn publish(
                 .and_then(Result::ok);
         }
         if let Some(c) = conn.as_mut() {
-            let sent: redis::RedisResult<i64> = c.publish(channel.as_str(), payload).await;
+            let mut pipe = redis::pipe();
+            for (channel, payload) in &batch {
+                pipe.publish(*channel, payload).ignore();
+            }
+            let sent: redis::RedisResult<()> = pipe.query_async(c).await;
             if sent.is_err() {
                 conn = None;
             }
         }
     }
+}
+
+fn event_message<'c>(channels: &'c Channels, instance: &str, e: &StoredEvent) -> Option<(&'c str, String)> {
+    let message = EventMessage {
+        from: instance.to_owned(),
+        event: e.clone(),
+    };
+    serde_json::to_string(&message)
+        .ok()
+        .map(|p| (channels.events.as_str(), p))
+}
+
+fn ephemeral_message<'c>(
+    channels: &'c Channels,
+    instance: &str,
+    report: &hub::ReportId,
+    message: hub::protocol::Ephemeral,
+) -> Option<(&'c str, String)> {
+    let message = EphemeralMessage {
+        from: instance.to_owned(),
+        report: report.to_string(),
+        message,
+    };
+    serde_json::to_string(&message)
+        .ok()
+        .map(|p| (channels.ephemeral.as_str(), p))
 }
 
 /// Receives the other instances' events and messages; on every (re)subscription the rooms

@@ -51,7 +51,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
                 Err(err) => tracing::debug!(error = %err, "cluster log unreadable this round"),
             }
             // No live fan-out: the store is how events get here (every other round = 1 s).
-            if !fanout_live.load(std::sync::atomic::Ordering::Relaxed) && rounds % 2 == 0 {
+            if !fanout_live.load(std::sync::atomic::Ordering::Relaxed) && rounds.is_multiple_of(2) {
                 collab.catch_up_rooms();
             }
         }
