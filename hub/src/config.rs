@@ -15,6 +15,13 @@ pub struct HubConfig {
     pub batch_max_wait: Duration,
     /// `WS_ENABLE_BATCHING` (true); off: one frame per message.
     pub enable_batching: bool,
+    /// `WS_BATCH_FLUSH_WHEN_IDLE`: send what the batch holds as soon as the connection's
+    /// queue is empty, instead of holding it for the rest of `batch_max_wait` (SPEC §5: "no
+    /// waiting when nothing more is coming is fine too"). Messages that arrive while a
+    /// write is under way still go out together, so batches form exactly when there is a
+    /// backlog; a lone message is not delayed. `Default` keeps the plain window (false);
+    /// the server turns this on unless told otherwise.
+    pub flush_when_idle: bool,
     /// `WS_IDLE_TIMEOUT_MINUTES` (30): no client message for this long → close 4000.
     pub idle_timeout: Duration,
     /// `WS_MAX_PARTICIPANTS` (50): distinct users per room; beyond → close 1013.
@@ -42,6 +49,7 @@ impl Default for HubConfig {
             batch_max_size: 10,
             batch_max_wait: Duration::from_millis(50),
             enable_batching: true,
+            flush_when_idle: false,
             idle_timeout: Duration::from_secs(30 * 60),
             max_participants: 50,
             max_connections: 10_000,

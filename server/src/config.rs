@@ -86,6 +86,9 @@ pub struct WsConfig {
     pub batch_max_wait: Duration,
     /// `WS_ENABLE_BATCHING` (true).
     pub enable_batching: bool,
+    /// `WS_BATCH_FLUSH_WHEN_IDLE` (true): a batch goes out as soon as nothing more is queued
+    /// for the connection, so batching only groups a backlog and never delays a lone message.
+    pub batch_flush_when_idle: bool,
     /// `WS_IDLE_TIMEOUT_MINUTES` (30): no client message this long → close 4000.
     pub idle_timeout: Duration,
     /// `WS_MAX_PARTICIPANTS` (50) per report session → close 1013 beyond.
@@ -158,6 +161,7 @@ impl Config {
                 batch_max_size: v.positive("WS_BATCH_MAX_SIZE", "10")?,
                 batch_max_wait: Duration::from_millis(v.positive("WS_BATCH_MAX_WAIT_MS", "50")?),
                 enable_batching: v.bool("WS_ENABLE_BATCHING", true)?,
+                batch_flush_when_idle: v.bool("WS_BATCH_FLUSH_WHEN_IDLE", true)?,
                 idle_timeout: Duration::from_secs(60 * v.positive::<u64>("WS_IDLE_TIMEOUT_MINUTES", "30")?),
                 max_participants: v.positive("WS_MAX_PARTICIPANTS", "50")?,
                 max_connections: v.positive("WS_MAX_CONNECTIONS", "10000")?,

@@ -77,6 +77,9 @@ where
                 return Err(request.into());
             }
             match self.peer.pop() {
+                // Nothing more is coming just now: with `flush_when_idle`, what the batch
+                // holds goes now rather than at the end of its window.
+                None if self.hub.config.flush_when_idle => return self.flush().await,
                 None => return Ok(()),
                 Some(Outgoing::Message(m)) => match m.offset {
                     Some(offset) => self.on_event(m, offset).await?,

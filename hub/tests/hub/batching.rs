@@ -102,3 +102,40 @@ async fn session_state_and_errors_go_out_at_once_after_what_was_held() {
     assert!(matches!(&error[..], [ServerMessage::Error(e)] if e.code == "invalid_json"));
     assert_eq!(since(start), Duration::ZERO, "an error is not held");
 }
+
+fn flushing_when_idle() -> TestHub {
+    hub_with(HubConfig {
+        flush_when_idle: true,
+        ..HubConfig::default()
+    })
+}
+
+/// With `flush_when_idle`, a lone message goes out at once, as itself, and nothing follows.
+#[tokio::test(start_paused = true)]
+async fn flushing_when_idle_a_lone_message_does_not_wait_for_the_window() {
+    let hub = flushing_when_idle();
+    let mut ann = Client::join(&hub, editor("ann")).await;
+    let start = Instant::now();
+    publish_edits(&hub, 1);
+    let messages = ann.text_frame().await;
+    assert_eq!(since(start), Duration::ZERO);
+    assert_eq!(offsets(&messages), vec![1]);
+    ann.silent_for(WAIT * 4).await;
+}
+
+/// With `flush_when_idle`, a backlog still goes out batched — full batches of
+/// `batch_max_size`, then the rest together — all at once, and counts as batches.
+#[tokio::test(start_paused = true)]
+async fn flushing_when_idle_a_backlog_still_goes_out_in_batches() {
+    let hub = flushing_when_idle();
+    let mut ann = Client::join(&hub, editor("ann")).await;
+    let start = Instant::now();
+    publish_edits(&hub, 13);
+    assert_eq!(offsets(&ann.text_frame().await), (1..=10).collect::<Vec<_>>());
+    let rest = ann.text_frame().await;
+    assert_eq!(since(start), Duration::ZERO, "nobody waits for the window");
+    assert_eq!(offsets(&rest), vec![11, 12, 13], "the remainder goes as one envelope");
+    ann.silent_for(WAIT * 4).await;
+    let stats = hub.stats();
+    assert_eq!((stats.batches_sent, stats.messages_out - 1), (2, 13), "{stats:?}");
+}

@@ -33,6 +33,7 @@ pub fn hub_config(ws: &crate::config::WsConfig) -> hub::HubConfig {
         batch_max_size: ws.batch_max_size,
         batch_max_wait: ws.batch_max_wait,
         enable_batching: ws.enable_batching,
+        flush_when_idle: ws.batch_flush_when_idle,
         idle_timeout: ws.idle_timeout,
         max_participants: ws.max_participants,
         max_connections: ws.max_connections,
