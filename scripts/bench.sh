@@ -15,3 +15,5 @@ cargo bench --locked -p monitor -- --warm-up-time 1 --measurement-time 3
 cargo bench --locked -p hub -- --warm-up-time 1 --measurement-time 3
 cargo bench --locked -p server --bench generation
 cargo bench --locked -p server --features bench --bench load
+cargo bench --locked -p server --bench routes
+bash scripts/bench-numpy.sh
