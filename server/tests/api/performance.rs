@@ -174,7 +174,12 @@ async fn the_dashboard_draws_time_charts_with_axes_thresholds_and_sparklines() {
     for _ in 0..5 {
         app.get("/api/v1/projects/atlas", Some(Role::Viewer)).await;
     }
-    let html = app.get("/performance", Some(Role::Viewer)).await.text().await.expect("dashboard body");
+    let html = app
+        .get("/performance", Some(Role::Viewer))
+        .await
+        .text()
+        .await
+        .expect("dashboard body");
     let panel = |name: &str| {
         let start = html
             .find(&format!("data-chart=\"{name}\""))
