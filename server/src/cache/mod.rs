@@ -17,6 +17,7 @@
 mod envelope;
 mod keys;
 mod memory;
+mod pages;
 mod redis_backend;
 mod stats;
 
@@ -35,6 +36,7 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Cacheable 
 type Shared = Arc<dyn std::any::Any + Send + Sync>;
 
 pub use keys::{Key, Kind, Pattern};
+pub use pages::{Page, Pages, PAGE_TTL};
 pub use stats::{Backend, CacheStats};
 
 use self::memory::Memory;
@@ -58,6 +60,8 @@ struct Inner {
     near: Memory,
     /// Bumped by every eviction; a Redis read only fills `near` if it did not change.
     near_epoch: AtomicU64,
+    /// Rendered report pages (`pages.rs`), forgotten on every eviction.
+    pages: Pages,
     flights: Flights<Shared>,
     /// Invalidations made while Redis was down, replayed before it is used again.
     missed: Mutex<Vec<Pattern>>,
@@ -88,6 +92,7 @@ impl Cache {
                 memory: Memory::new(config.memory_capacity),
                 near: Memory::new(NEAR_CAPACITY),
                 near_epoch: AtomicU64::new(0),
+                pages: Pages::new(page_placeholder()),
                 config,
                 redis,
                 redis_up: AtomicBool::new(false),
@@ -203,10 +208,17 @@ impl Cache {
         }
     }
 
-    /// Empties the near cache of `patterns` and invalidates reads in flight.
+    /// Empties the near cache of `patterns` and invalidates reads in flight; rendered pages
+    /// may show anything, so they all go.
     fn evict_near(&self, patterns: &[Pattern]) {
         self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
         self.inner.near.invalidate(patterns);
+        self.inner.pages.forget_all();
+    }
+
+    /// Rendered report pages (see `pages.rs`).
+    pub fn pages(&self) -> &Pages {
+        &self.inner.pages
     }
 
     async fn set_raw(&self, key: &str, raw: Arc<str>, ttl: Duration) {
@@ -413,6 +425,7 @@ impl Cache {
         self.inner.memory.clear();
         self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
         self.inner.near.clear();
+        self.inner.pages.forget_all();
         *lock(&self.inner.usage) = None;
     }
 
@@ -463,6 +476,14 @@ fn finite<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<()> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A random stand-in for the CSP nonce in stored pages: nobody can put it in a page's text
+/// on purpose, so replacing it puts the nonce only where the render had it.
+fn page_placeholder() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..4).map(|_| format!("{:016x}", rng.random::<u64>())).collect()
 }
 
 /// A uniform draw in [0, 1) for early refresh; quality needs are modest.

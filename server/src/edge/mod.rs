@@ -4,8 +4,9 @@
 //! assets come compressed), browser hardening (`security`), request timing with closed-set
 //! labels (`http_metrics`), static assets from memory (`assets`), normalised paths and the
 //! request deadline (`request_guard`), the body limit, the principal
-//! (`auth::attach_principal`), the cross-site check, and — after routing — the guard that
-//! asks the policy for the route's declared action (`guard`). `serve` runs it on a socket
+//! (`auth::attach_principal`), the cross-site check, and — after routing — the page cache
+//! of report pages read again within a second (`page_cache`) and the guard that asks the
+//! policy for the route's declared action (`guard`). `serve` runs it on a socket
 //! with connection limits.
 
 pub mod access;
@@ -14,6 +15,7 @@ mod assets;
 mod fn_errors;
 mod guard;
 mod http_metrics;
+mod page_cache;
 mod request_guard;
 mod security;
 pub mod serve;
@@ -84,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         // Unknown API paths: a JSON 404, after the guard (there is nothing to guard).
         .route("/api/{*rest}", any(request_guard::api_not_found))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(from_fn_with_state(state.services.clone(), page_cache::serve))
         .layer(from_fn(fn_errors::status_from_body))
         .layer(from_fn(auth::refuse_cross_site))
         .layer(from_fn_with_state(state.auth.clone(), auth::attach_principal))

@@ -112,6 +112,8 @@ impl PmrServices {
     /// The end of the one write path: the change and its event are stored; tell whoever
     /// listens.
     fn publish(&self, events: impl IntoIterator<Item = StoredEvent>) {
+        // Before anyone hears of it: a page rendered before the change is not served again.
+        self.cache().pages().forget_all();
         for e in events {
             self.inner.events.publish(e);
         }
@@ -148,6 +150,11 @@ impl PmrServices {
                 Err(e) => tracing::warn!(error = %e, "could not encode an eviction"),
             }
         }
+    }
+
+    /// Rendered report pages, for the edge's page cache.
+    pub fn pages(&self) -> &crate::cache::Pages {
+        self.cache().pages()
     }
 
     /// Evicts from this process's in-process cache only (another instance's eviction).

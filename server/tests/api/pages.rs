@@ -145,3 +145,66 @@ async fn every_demo_report_renders_every_section() {
         }
     }
 }
+
+/// The `nonce-…` of a response's Content-Security-Policy.
+fn csp_nonce(res: &reqwest::Response) -> String {
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let start = csp.find("'nonce-").expect("a nonce") + "'nonce-".len();
+    csp[start..].split('\'').next().expect("closing quote").to_owned()
+}
+
+/// A report page read again within a second comes from the page cache: the same page with
+/// the request's own CSP nonce, each reader their own page, and never a page from before a
+/// change (a comment shows on the very next read).
+#[tokio::test]
+async fn a_reloaded_report_page_has_a_fresh_nonce_its_readers_own_view_and_is_never_stale() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "technical").await;
+    let path = format!("/reports/{id}");
+    let read = |role: Role| {
+        let (app, path) = (&app, path.clone());
+        async move {
+            let res = app.get(&path, Some(role)).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let nonce = csp_nonce(&res);
+            let body = res.text().await.expect("body");
+            (nonce, body)
+        }
+    };
+    let hits = || app.state.services.pages().hits();
+    let (n1, first) = read(Role::Viewer).await;
+    let before = hits();
+    let (n2, second) = read(Role::Viewer).await;
+    assert_eq!(hits(), before + 1, "the second read came from the page cache");
+    assert_ne!(n1, n2, "every response has its own nonce");
+    assert!(
+        second.contains(&format!("nonce=\"{n2}\"")),
+        "the page's scripts carry the response's nonce"
+    );
+    assert!(!second.contains(&n1), "no trace of the earlier response's nonce");
+    assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"), "the same page");
+
+    let (_, admin) = read(Role::Admin).await;
+    assert_ne!(
+        admin.replace(&n2, "N"),
+        second.replace(&n2, "N"),
+        "an admin gets the admin's page"
+    );
+
+    let (status, body) = app
+        .post_json(
+            &format!("/api/v1/reports/{id}/comments"),
+            Role::Editor,
+            &serde_json::json!({ "section_id": "technical-progress", "content": "Fresh remark 7f3a" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let before = hits();
+    let (_, third) = read(Role::Viewer).await;
+    assert_eq!(hits(), before, "rendered again after the change");
+    assert!(third.contains("Fresh remark 7f3a"), "the comment is on the next read");
+}
