@@ -208,3 +208,46 @@ async fn a_reloaded_report_page_has_a_fresh_nonce_its_readers_own_view_and_is_ne
     assert_eq!(hits(), before, "rendered again after the change");
     assert!(third.contains("Fresh remark 7f3a"), "the comment is on the next read");
 }
+
+/// The lazy-section function's answer, asked again within a second, comes from the same
+/// cache; an edit of the section is on the next call; a body longer than any real call is a
+/// 413, not a lookup.
+#[tokio::test]
+async fn a_lazy_section_asked_again_is_served_from_memory_until_it_changes() {
+    let app = spawn_app().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "technical").await;
+    let hits = || app.state.services.pages().hits();
+    let html = |res: reqwest::Response| async move {
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: serde_json::Value = res.json().await.expect("json");
+        body["html"].as_str().expect("html").to_owned()
+    };
+    let first = html(app.lazy_section(&id, "technical-progress").await).await;
+    let before = hits();
+    let again = html(app.lazy_section(&id, "technical-progress").await).await;
+    assert_eq!(hits(), before + 1, "the second call came from the cache");
+    assert_eq!(first, again);
+
+    let (status, body) = app
+        .send_json(
+            reqwest::Method::PUT,
+            &format!("/api/v1/reports/{id}/sections/technical-progress"),
+            Some(Role::Editor),
+            &serde_json::json!({ "base_version": 1, "content": "Edited just now 91c2" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = html(app.lazy_section(&id, "technical-progress").await).await;
+    assert!(after.contains("Edited just now 91c2"), "{after}");
+
+    let long = "x".repeat(4096);
+    let res = app
+        .server_fn(
+            "report_section",
+            Some(Role::Viewer),
+            &[("report_id", id.as_str()), ("section_id", long.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
