@@ -9,8 +9,15 @@ import type { Browser, Page } from "@playwright/test";
 const NOTES = "technical-progress";
 
 /** A report of its own for each test (technical: it has a custom section). */
+// Each test its own period: the server answers a second request for the same project,
+// period and template within two seconds with the report the first one made (one
+// generation, shared), which would hand a test the previous test's report and comments.
+const PERIODS = ["2026-09", "2026-08", "2026-07", "2026-06", "2026-05", "2026-04", "2026-03", "2026-02", "2026-01"];
+let made_so_far = 0;
+
 async function freshReport(): Promise<string> {
-  const made = await api("POST", "/api/v1/reports", "editor", { project_id: "gemini", period: "2026-09", template: "technical" });
+  const period = PERIODS[made_so_far++ % PERIODS.length];
+  const made = await api("POST", "/api/v1/reports", "editor", { project_id: "gemini", period, template: "technical" });
   expect(made.status).toBe(201);
   return made.json.id;
 }
