@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::components::chart::{Line, TimeSeries};
 use app::services::{AlertRow, OperationRow, PerformanceView, RecommendationRow};
-use monitor::{Alert, Direction, Health, HealthStatus, MetricSample, Monitor, MonitorStats, Recommendation};
+use monitor::{Alert, Health, HealthStatus, MetricSample, Monitor, MonitorStats, Recommendation};
 use serde::Serialize;
 
 use super::PmrServices;
@@ -215,7 +215,6 @@ fn response_series(m: &Monitor) -> TimeSeries {
             },
         ],
         threshold: threshold.map(|t| t.value),
-        threshold_below: threshold.is_some_and(|t| t.direction == Direction::Below),
         unit: "ms".into(),
     }
 }
@@ -239,7 +238,6 @@ fn metric_series(m: &Monitor, name: &str, label: &str, bucket: Duration) -> Time
             points: points.iter().map(|p| p.mean).collect(),
         }],
         threshold: threshold.map(|t| t.value),
-        threshold_below: threshold.is_some_and(|t| t.direction == Direction::Below),
         unit: match threshold.map(|t| t.unit) {
             None | Some(monitor::Unit::Count) => String::new(),
             Some(unit) => unit.symbol().to_owned(),
