@@ -12,7 +12,6 @@
 #![allow(clippy::print_stdout)]
 
 use std::collections::HashMap;
-use std::process::Command;
 use std::sync::Arc;
 
 use app::dto::Role;
@@ -27,70 +26,23 @@ mod redis_server;
 
 use redis_server::RedisServer;
 
-const CONNECTIONS: usize = 32;
+// wrk driven the same way by every load benchmark.
+#[path = "support/wrk.rs"]
+mod wrk;
 
-struct Outcome {
-    requests: u64,
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    errors: u64,
-}
+use wrk::{median, Target, CONNECTIONS};
 
-/// `wrk` (one thread, `CONNECTIONS` connections, each sending its next request as soon as
-/// the last is answered) against one server-function URL; returns its figures.
-fn run(dir: &std::path::Path, url: &str, token: &str, body: &str, seconds: f64) -> Outcome {
-    let script = dir.join("post.lua");
-    std::fs::write(
-        &script,
-        format!(
-            "wrk.method = \"POST\"\nwrk.body = \"{body}\"\n\
-             wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n\
-             wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"
-        ),
-    )
-    .expect("write wrk script");
-    let out = Command::new("wrk")
-        .args([
-            "-t1",
-            &format!("-c{CONNECTIONS}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-s",
-        ])
-        .arg(&script)
-        .arg(url)
-        .output()
-        .expect("wrk on PATH (scripts/bench.sh installs it)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let field = |prefix: &str| -> Option<&str> {
-        text.lines()
-            .map(str::trim)
-            .find_map(|l| l.strip_prefix(prefix))
-            .map(str::trim)
-    };
-    let ms = |v: &str| -> f64 {
-        let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
-        let n: f64 = num.parse().unwrap_or(f64::NAN);
-        match unit {
-            "us" => n / 1000.0,
-            "s" => n * 1000.0,
-            _ => n,
-        }
-    };
-    let requests = text
-        .lines()
-        .find_map(|l| l.trim().split_once(" requests in "))
-        .and_then(|(n, _)| n.trim().parse().ok())
-        .unwrap_or(0);
-    Outcome {
-        requests,
-        rps: field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
-        p50_ms: field("50%").map_or(f64::NAN, ms),
-        p99_ms: field("99%").map_or(f64::NAN, ms),
-        errors: field("Non-2xx or 3xx responses:")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+/// The lazy-section call as the island makes it, to `url` (a server-function path).
+fn section_call(url: &str, token: &str, body: &str) -> Target {
+    Target {
+        name: "post",
+        method: "POST",
+        path: url.to_owned(),
+        headers: vec![
+            ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+            ("Authorization".into(), format!("Bearer {token}")),
+        ],
+        body: Some(body.to_owned()),
     }
 }
 
@@ -103,11 +55,6 @@ fn process_cpu_us() -> f64 {
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // utime and stime are fields 14 and 15 of the line, i.e. 11 and 12 after the name.
     (ticks(11) + ticks(12)) * 1_000_000.0 / 100.0
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -153,12 +100,14 @@ fn main() {
 
         // As the island sends it: with the version the page was rendered with.
         let body = "report_id=everest-2026-10&section_id=forecast&version=1";
-        let section = format!("http://{addr}/api/fn/report_section");
-        let constant = format!("http://{addr}/api/fn/bench_constant");
+        let base = format!("http://{addr}");
+        let section = "/api/fn/report_section".to_owned();
+        let constant = "/api/fn/bench_constant".to_owned();
         let work = dir.path().to_owned();
         let bench = |url: String, seconds: f64| {
             let (work, token) = (work.clone(), token.clone());
-            tokio::task::spawn_blocking(move || run(&work, &url, &token, body, seconds))
+            let base = base.clone();
+            tokio::task::spawn_blocking(move || wrk::run(&work, &base, &section_call(&url, &token, body), seconds))
         };
         bench(section.clone(), 2.0).await.expect("warm-up");
         println!("payload: {size} bytes of section HTML; {CONNECTIONS} connections; {seconds} s per round");

@@ -17,8 +17,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use app::dto::Role;
@@ -31,24 +30,14 @@ mod redis_server;
 
 use redis_server::RedisServer;
 
-const CONNECTIONS: usize = 32;
+// wrk driven the same way by every load benchmark.
+#[path = "support/wrk.rs"]
+#[allow(dead_code)] // the request count is the monitor-overhead bench's; rates suffice here
+mod wrk;
+
+use wrk::{median, Outcome, Target, CONNECTIONS};
+
 const REPORT: &str = "everest-2026-10";
-
-/// One request shape for wrk.
-struct Target {
-    name: &'static str,
-    method: &'static str,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-}
-
-struct Outcome {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    errors: u64,
-}
 
 fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -65,60 +54,6 @@ fn css_path() -> String {
         .trim()
         .to_owned();
     format!("/pkg/pmr.{hash}.css")
-}
-
-fn lua_string(s: &str) -> String {
-    format!("{s:?}")
-}
-
-/// `wrk` against one target; parses its latency distribution and errors.
-fn wrk(dir: &Path, addr: SocketAddr, t: &Target, seconds: f64) -> Outcome {
-    let mut script = format!("wrk.method = {}\n", lua_string(t.method));
-    if let Some(b) = &t.body {
-        script.push_str(&format!("wrk.body = {}\n", lua_string(b)));
-    }
-    for (k, v) in &t.headers {
-        script.push_str(&format!("wrk.headers[{}] = {}\n", lua_string(k), lua_string(v)));
-    }
-    let file = dir.join(format!("{}.lua", t.name.replace(' ', "_")));
-    std::fs::write(&file, script).expect("write wrk script");
-    let out = Command::new("wrk")
-        .args([
-            "-t1",
-            &format!("-c{CONNECTIONS}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-s",
-        ])
-        .arg(&file)
-        .arg(format!("http://{addr}{}", t.path))
-        .output()
-        .expect("wrk on PATH (scripts/bench.sh installs it)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let field = |prefix: &str| -> Option<String> {
-        text.lines()
-            .map(str::trim)
-            .find_map(|l| l.strip_prefix(prefix))
-            .map(|v| v.trim().to_owned())
-    };
-    let ms = |v: String| -> f64 {
-        let split = v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len());
-        let (num, unit) = v.split_at(split);
-        let n: f64 = num.parse().unwrap_or(f64::NAN);
-        match unit {
-            "us" => n / 1000.0,
-            "s" => n * 1000.0,
-            _ => n,
-        }
-    };
-    Outcome {
-        rps: field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
-        p50_ms: field("50%").map_or(f64::NAN, ms),
-        p99_ms: field("99%").map_or(f64::NAN, ms),
-        errors: field("Non-2xx or 3xx responses:")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-    }
 }
 
 /// `n` sequential GETs of `path` on one kept-alive connection; the time of each, in ms.
@@ -156,11 +91,6 @@ fn kept_alive(addr: SocketAddr, path: &str, accept_encoding: &str, n: usize) -> 
             started.elapsed().as_secs_f64() * 1000.0
         })
         .collect()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -299,7 +229,7 @@ fn main() {
 
     // Warm every path once (renders the report, fills the section cache).
     for t in &targets {
-        let o = wrk(dir.path(), addr, t, 1.0);
+        let o = wrk::run(dir.path(), &format!("http://{addr}"), t, 1.0);
         assert_eq!(o.errors, 0, "{} answered errors while warming", t.name);
     }
     println!("{CONNECTIONS} connections, {seconds} s per round, 3 rounds; medians");
@@ -312,7 +242,7 @@ fn main() {
             (0..targets.len()).rev().collect()
         };
         for i in order {
-            let o = wrk(dir.path(), addr, &targets[i], seconds);
+            let o = wrk::run(dir.path(), &format!("http://{addr}"), &targets[i], seconds);
             println!(
                 "round {round}: {:<13} {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} errors)",
                 targets[i].name, o.rps, o.p50_ms, o.p99_ms, o.errors

@@ -7,22 +7,20 @@
 //! again, replays the invalidations made meanwhile, so Redis never serves a value that was
 //! invalidated while it was away.
 //!
-//! In front of Redis sits a *near cache*: what this process read from Redis, kept for at
-//! most [`NEAR_TTL`], so a page or section read many times a second costs one Redis round
-//! trip per second instead of one per request. Every eviction empties it here at once (an
-//! epoch guard stops a read that raced the eviction from putting the old value back), and
-//! other instances' evictions arrive through the cluster log within the poller's interval;
-//! the TTL bounds anything else (a key changed in Redis behind PMR's back).
+//! In front of Redis sits a *near cache* (`near.rs`, one second), and beside it the rendered
+//! report pages (`pages.rs`, one second per reader); every eviction empties both here at
+//! once, and other instances' evictions arrive through the cluster log.
 
 mod envelope;
 mod keys;
 mod memory;
+mod near;
 mod pages;
 mod redis_backend;
 mod stats;
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -36,10 +34,12 @@ impl<T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static> Cacheable 
 type Shared = Arc<dyn std::any::Any + Send + Sync>;
 
 pub use keys::{Key, Kind, Pattern};
+pub use near::NEAR_TTL;
 pub use pages::{Page, Pages, PAGE_TTL};
 pub use stats::{Backend, CacheStats};
 
 use self::memory::Memory;
+use self::near::Near;
 use self::redis_backend::RedisBackend;
 use self::stats::Counters;
 use crate::config::CacheConfig;
@@ -57,9 +57,7 @@ struct Inner {
     redis_up: AtomicBool,
     memory: Memory,
     /// What was read from Redis lately (see the module docs).
-    near: Memory,
-    /// Bumped by every eviction; a Redis read only fills `near` if it did not change.
-    near_epoch: AtomicU64,
+    near: Near,
     /// Rendered report pages (`pages.rs`), forgotten on every eviction.
     pages: Pages,
     flights: Flights<Shared>,
@@ -69,11 +67,6 @@ struct Inner {
     /// The last key count and memory read from Redis, and when.
     usage: Mutex<Option<(Instant, (u64, u64))>>,
 }
-
-/// How long a value read from Redis is served from this process's memory.
-pub const NEAR_TTL: Duration = Duration::from_secs(1);
-/// Entries of the near cache: the hot keys, not the whole cache.
-const NEAR_CAPACITY: u64 = 4_096;
 
 /// How long a key count from Redis is good for.
 const USAGE_FRESH: Duration = Duration::from_secs(30);
@@ -90,9 +83,8 @@ impl Cache {
         let cache = Self {
             inner: Arc::new(Inner {
                 memory: Memory::new(config.memory_capacity),
-                near: Memory::new(NEAR_CAPACITY),
-                near_epoch: AtomicU64::new(0),
-                pages: Pages::new(page_placeholder()),
+                near: Near::default(),
+                pages: Pages::default(),
                 config,
                 redis,
                 redis_up: AtomicBool::new(false),
@@ -184,12 +176,12 @@ impl Cache {
                 if let Some(v) = self.inner.near.get(key).await {
                     return Some(v);
                 }
-                let epoch = self.inner.near_epoch.load(Ordering::SeqCst);
+                let epoch = self.inner.near.epoch();
                 match redis.get(key).await {
                     Ok(v) => {
                         let v = v.map(Arc::<str>::from);
                         if let Some(raw) = &v {
-                            self.keep_near(key, raw, epoch).await;
+                            self.inner.near.keep(key, raw, epoch).await;
                         }
                         return v;
                     }
@@ -200,19 +192,10 @@ impl Cache {
         self.inner.memory.get(key).await
     }
 
-    /// Keeps a value just read from Redis near, unless an eviction happened since the read
-    /// began (the value may be the evicted one).
-    async fn keep_near(&self, key: &str, raw: &Arc<str>, epoch: u64) {
-        if self.inner.near_epoch.load(Ordering::SeqCst) == epoch {
-            self.inner.near.set(key, Arc::clone(raw), NEAR_TTL).await;
-        }
-    }
-
     /// Empties the near cache of `patterns` and invalidates reads in flight; rendered pages
     /// may show anything, so they all go.
     fn evict_near(&self, patterns: &[Pattern]) {
-        self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
-        self.inner.near.invalidate(patterns);
+        self.inner.near.evict(patterns);
         self.inner.pages.forget_all();
     }
 
@@ -338,13 +321,13 @@ impl Cache {
                 if near.iter().all(Option::is_some) {
                     raws = Some(near);
                 } else {
-                    let epoch = self.inner.near_epoch.load(Ordering::SeqCst);
+                    let epoch = self.inner.near.epoch();
                     match redis.mget(&names).await {
                         Ok(v) => {
                             let v: Vec<Option<Arc<str>>> = v.into_iter().map(|o| o.map(Arc::<str>::from)).collect();
                             for (n, raw) in names.iter().zip(&v) {
                                 if let Some(raw) = raw {
-                                    self.keep_near(n, raw, epoch).await;
+                                    self.inner.near.keep(n, raw, epoch).await;
                                 }
                             }
                             raws = Some(v);
@@ -423,7 +406,6 @@ impl Cache {
     pub async fn clear_all(&self) {
         self.invalidate(&[Pattern::all()]).await;
         self.inner.memory.clear();
-        self.inner.near_epoch.fetch_add(1, Ordering::SeqCst);
         self.inner.near.clear();
         self.inner.pages.forget_all();
         *lock(&self.inner.usage) = None;
@@ -476,14 +458,6 @@ fn finite<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<()> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A random stand-in for the CSP nonce in stored pages: nobody can put it in a page's text
-/// on purpose, so replacing it puts the nonce only where the render had it.
-fn page_placeholder() -> String {
-    use rand::Rng;
-    let mut rng = rand::rng();
-    (0..4).map(|_| format!("{:016x}", rng.random::<u64>())).collect()
 }
 
 /// A uniform draw in [0, 1) for early refresh; quality needs are modest.

@@ -47,8 +47,14 @@ pub struct Pages {
     hits: AtomicU64,
 }
 
+impl Default for Pages {
+    fn default() -> Self {
+        Self::with_placeholder(random_placeholder())
+    }
+}
+
 impl Pages {
-    pub fn new(placeholder: String) -> Self {
+    fn with_placeholder(placeholder: String) -> Self {
         Self {
             inner: Moka::builder().max_capacity(CAPACITY).time_to_live(PAGE_TTL).build(),
             epoch: AtomicU64::new(0),
@@ -98,13 +104,21 @@ impl Pages {
     }
 }
 
+/// A random stand-in for the CSP nonce in stored pages: nobody can put it in a page's text
+/// on purpose, so replacing it puts the nonce only where the render had it.
+fn random_placeholder() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..4).map(|_| format!("{:016x}", rng.random::<u64>())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[tokio::test]
     async fn a_page_comes_back_with_the_new_nonce_and_not_after_a_change() {
-        let pages = Pages::new("PLACEHOLDER0123".into());
+        let pages = Pages::with_placeholder("PLACEHOLDER0123".into());
         let epoch = pages.epoch();
         let html = r#"<script nonce="aaaa">x</script><p>text</p>"#;
         pages.keep("k".into(), epoch, HeaderMap::new(), html, "aaaa").await;
@@ -119,7 +133,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_render_that_raced_a_change_is_not_kept() {
-        let pages = Pages::new("P".into());
+        let pages = Pages::with_placeholder("P".into());
         let epoch = pages.epoch();
         pages.forget_all();
         pages.keep("k".into(), epoch, HeaderMap::new(), "<p>old</p>", "n").await;
