@@ -28,12 +28,6 @@ const MAX_CALL_BYTES: usize = 1024;
 const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 pub async fn serve(State(services): State<PmrServices>, req: Request, next: Next) -> Response {
-    let (Some(principal), Some(nonce)) = (
-        req.extensions().get::<Principal>().cloned(),
-        req.extensions().get::<CspNonce>().map(|n| n.0.clone()),
-    ) else {
-        return next.run(req).await;
-    };
     let page = req.method() == Method::GET
         && req.uri().query().is_none()
         && req
@@ -44,6 +38,12 @@ pub async fn serve(State(services): State<PmrServices>, req: Request, next: Next
     if !page && !call {
         return next.run(req).await;
     }
+    let (Some(principal), Some(nonce)) = (
+        req.extensions().get::<Principal>().cloned(),
+        req.extensions().get::<CspNonce>().map(|n| n.0.clone()),
+    ) else {
+        return next.run(req).await;
+    };
     let (parts, body) = req.into_parts();
     let (arguments, body) = if call {
         match to_bytes(body, MAX_CALL_BYTES).await {
