@@ -1,7 +1,8 @@
 //! The engine's side of the NumPy comparison (`scripts/bench-numpy.sh`).
 //!
-//! - `forecast_reference export FILE` writes the testkit's synthetic project (200 work
-//!   packages, 30 risks) as import JSON, so the engine and the NumPy reference read one file.
+//! - `forecast_reference export FILE [WPS RISKS]` writes the testkit's synthetic project
+//!   (200 work packages and 30 risks unless told) as import JSON, so the engine and the
+//!   NumPy reference read one file.
 //! - `forecast_reference run FILE PERIOD ITERATIONS SEED REPEATS` runs the forecast on one
 //!   core (`Execution::Sequential`) REPEATS times and prints one JSON line: the wall time of
 //!   the simulation alone (parsing excluded, as on the NumPy side), min and median over the
@@ -17,14 +18,17 @@ use engine::{Period, Project};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["export", file] => {
-            let project = synthetic_project(200, 30, 1);
-            std::fs::write(file, serde_json::to_vec_pretty(&project)?)?;
-            Ok(())
-        }
+        ["export", file] => export(file, "200", "30"),
+        ["export", file, wps, risks] => export(file, wps, risks),
         ["run", file, period, iterations, seed, repeats] => run(file, period, iterations, seed, repeats),
-        _ => Err("usage: forecast_reference export FILE | run FILE PERIOD ITERATIONS SEED REPEATS".into()),
+        _ => Err("usage: forecast_reference export FILE [WPS RISKS] | run FILE PERIOD ITERATIONS SEED REPEATS".into()),
     }
+}
+
+fn export(file: &str, wps: &str, risks: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let project = synthetic_project(wps.parse()?, risks.parse()?, 1);
+    std::fs::write(file, serde_json::to_vec_pretty(&project)?)?;
+    Ok(())
 }
 
 fn run(

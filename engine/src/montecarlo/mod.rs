@@ -23,6 +23,7 @@
 //! Determinism: the same project, period, config and adjustment give the same forecast
 //! (except `elapsed_ms`), whatever the number of threads — see `run`.
 
+mod block;
 mod compare;
 mod cost_base;
 mod drivers;

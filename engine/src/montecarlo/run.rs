@@ -25,6 +25,7 @@ use rand::rngs::SmallRng;
 use rand::{RngCore, SeedableRng};
 use rayon::prelude::*;
 
+use super::block;
 use super::network::{Network, RiskModel, NONE};
 use super::paths::{NodeState, Paths};
 
@@ -69,6 +70,27 @@ pub(crate) fn run(
     exec: Execution,
     cancel: Option<&AtomicBool>,
 ) -> Option<Samples> {
+    run_with(
+        net,
+        iterations,
+        seed,
+        cost_to_date,
+        exec,
+        Kernel::for_network(net),
+        cancel,
+    )
+}
+
+/// [`run`] with the kernel chosen by the caller (the tests compare the two).
+pub(crate) fn run_with(
+    net: &Network,
+    iterations: usize,
+    seed: u64,
+    cost_to_date: f64,
+    exec: Execution,
+    kernel: Kernel,
+    cancel: Option<&AtomicBool>,
+) -> Option<Samples> {
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut finish = vec![0.0; iterations];
     let mut cost = vec![0.0; iterations];
@@ -86,7 +108,7 @@ pub(crate) fn run(
             cost: c,
             cost_to_date,
         };
-        run_chunk(net, seed, index, &mut out)
+        run_chunk(net, seed, index, kernel, &mut out)
     };
     let counts: Vec<Vec<u32>> = if parallel {
         finish
@@ -156,25 +178,53 @@ fn unit(bits: u64) -> f64 {
 }
 
 /// One chunk's output slices.
-struct Chunk<'a> {
-    finish: &'a mut [f64],
-    cost: &'a mut [f64],
-    cost_to_date: f64,
+pub(crate) struct Chunk<'a> {
+    pub finish: &'a mut [f64],
+    pub cost: &'a mut [f64],
+    pub cost_to_date: f64,
+}
+
+/// Which kernel runs the chunks; both give the same samples bit for bit (see `block`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// One iteration at a time, any number of risks.
+    Scalar,
+    /// [`block::LANES`] iterations side by side; at most 64 risks with targets.
+    Blocked,
+}
+
+impl Kernel {
+    /// The blocked kernel where it fits, the scalar one otherwise.
+    pub fn for_network(net: &Network) -> Self {
+        if block::fits(net) {
+            Kernel::Blocked
+        } else {
+            Kernel::Scalar
+        }
+    }
 }
 
 /// Runs one chunk; returns how often each node was critical.
-fn run_chunk(net: &Network, seed: u64, index: usize, out: &mut Chunk) -> Vec<u32> {
-    let m = net.len();
+fn run_chunk(net: &Network, seed: u64, index: usize, kernel: Kernel, out: &mut Chunk) -> Vec<u32> {
     let mut wp_rng = chunk_rng(seed, index, 0);
     let mut risk_rng = chunk_rng(seed, index, 1);
+    match kernel {
+        Kernel::Blocked => block::run_chunk(net, &mut wp_rng, &mut risk_rng, out),
+        Kernel::Scalar => scalar_chunk(net, &mut wp_rng, &mut risk_rng, out),
+    }
+}
+
+/// The scalar kernel: one iteration at a time.
+fn scalar_chunk(net: &Network, wp_rng: &mut SmallRng, risk_rng: &mut SmallRng, out: &mut Chunk) -> Vec<u32> {
+    let m = net.len();
     let mut critical = vec![0u32; m];
     let mut states = vec![NodeState::START; m];
     let mut dur = vec![0.0f64; m];
     let mut paths = Paths::new(m);
     for (finish, cost) in out.finish.iter_mut().zip(out.cost.iter_mut()) {
         paths.begin();
-        let (project_delay, risk_cost) = sample_risks(net, &mut risk_rng, &mut paths);
-        let work_cost = draw_work(net, &mut wp_rng, &mut dur);
+        let (project_delay, risk_cost) = sample_risks(net, risk_rng, &mut paths);
+        let work_cost = draw_work(net, wp_rng, &mut dur);
         if paths.seal(net) {
             forward_pass::<true>(net, &dur, &mut paths, &mut states);
         } else {

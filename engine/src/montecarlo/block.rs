@@ -1,0 +1,332 @@
+//! The blocked kernel: [`LANES`] iterations side by side, node by node.
+//!
+//! `run`'s scalar kernel runs one iteration at a time over every node; each node's start is
+//! a chain of compares whose inputs were written a few instructions before, and every
+//! draw reads a different node's quantile table. Here the iterations of a block are the
+//! inner loop instead: a node's duration and cost are drawn for all lanes with one table,
+//! and its start is `max` over its predecessors' rows of [`LANES`] finishes, a loop with no
+//! dependence between lanes that the compiler turns into vector compares and blends. The
+//! state of the block (finish, critical predecessor and path set per node and lane) is a
+//! few hundred bytes per node, so a 200-node network stays in the core's L2 cache.
+//!
+//! **Same numbers.** The generators are `run`'s, drawn in the same order (each lane's risks,
+//! then each lane's work-package words), and every sum adds the same terms in the same
+//! order, so a chunk gives bit for bit what the scalar kernel gives (a unit test holds the
+//! two together on random projects). Path sets (see `paths`) are one 64-bit word per lane
+//! with a fixed bit per risk that has targets, in risk order, so the sums over a set's
+//! risks run in the order the scalar kernel's slots do. Networks with more than 64 such
+//! risks use the scalar kernel, whose sets grow with the risks that occur.
+
+use rand::rngs::SmallRng;
+use rand::RngCore;
+
+use super::network::{Network, Node, NONE};
+use super::run::{draw_risk, Chunk};
+
+/// Iterations per block. At most 64: a node's lanes hit by a risk form one `u64`.
+pub(crate) const LANES: usize = 32;
+
+/// Risks with targets the blocked kernel can carry: one bit each in a path set.
+const MAX_TARGETED: usize = 64;
+
+/// Whether `net` suits the blocked kernel (at most 64 risks with targets).
+pub(crate) fn fits(net: &Network) -> bool {
+    net.risks.iter().filter(|r| !r.targets.is_empty()).count() <= MAX_TARGETED
+}
+
+/// Scratch of one chunk, reused by each of its blocks. Rows are node-major: node `k`'s
+/// lanes are `[k * LANES, (k + 1) * LANES)`.
+struct Block {
+    /// Work-package words: word `j` of lane `i` at `j * LANES + i`.
+    words: Vec<u64>,
+    fin: Vec<f64>,
+    via: Vec<u32>,
+    /// Path sets: bit `b` is the `b`-th risk with targets.
+    set: Vec<u64>,
+    /// Hit sets, only meaningful where `hit_lanes` says so.
+    hit: Vec<u64>,
+    /// Per node, the lanes an occurring risk hits.
+    hit_lanes: Vec<u64>,
+    /// Nodes with a hit lane in this block, to clear them for the next.
+    touched: Vec<u32>,
+    /// The delay of each risk with targets in each lane: lane `i`, bit `b` at
+    /// `i * MAX_TARGETED + b`; read only where the risk occurred.
+    delay: Vec<f64>,
+    /// Per risk, its bit, or `u8::MAX` without targets.
+    bit: Vec<u8>,
+    project_delay: [f64; LANES],
+    risk_cost: [f64; LANES],
+    work_cost: [f64; LANES],
+}
+
+impl Block {
+    fn new(net: &Network) -> Self {
+        let m = net.len();
+        let mut next = 0u8;
+        let bit = net
+            .risks
+            .iter()
+            .map(|r| {
+                if r.targets.is_empty() {
+                    u8::MAX
+                } else {
+                    next += 1;
+                    next - 1
+                }
+            })
+            .collect();
+        Self {
+            words: vec![0; m.div_ceil(2) * LANES],
+            fin: vec![0.0; m * LANES],
+            via: vec![NONE; m * LANES],
+            set: vec![0; m * LANES],
+            hit: vec![0; m * LANES],
+            hit_lanes: vec![0; m],
+            touched: Vec::new(),
+            delay: vec![0.0; LANES * MAX_TARGETED],
+            bit,
+            project_delay: [0.0; LANES],
+            risk_cost: [0.0; LANES],
+            work_cost: [0.0; LANES],
+        }
+    }
+
+    /// Forgets the previous block's risks and sums.
+    fn reset(&mut self) {
+        for &t in &self.touched {
+            let t = t as usize;
+            self.hit[t * LANES..(t + 1) * LANES].fill(0);
+            self.hit_lanes[t] = 0;
+        }
+        self.touched.clear();
+        self.project_delay = [0.0; LANES];
+        self.risk_cost = [0.0; LANES];
+        self.work_cost = [0.0; LANES];
+    }
+}
+
+/// Runs one chunk with the blocked kernel; returns how often each node was critical.
+pub(crate) fn run_chunk(net: &Network, wp_rng: &mut SmallRng, risk_rng: &mut SmallRng, out: &mut Chunk) -> Vec<u32> {
+    let mut critical = vec![0u32; net.len()];
+    let mut b = Block::new(net);
+    let cost_to_date = out.cost_to_date;
+    for (f, c) in out.finish.chunks_mut(LANES).zip(out.cost.chunks_mut(LANES)) {
+        let lanes = f.len();
+        b.reset();
+        for lane in 0..lanes {
+            sample_risks(net, risk_rng, &mut b, lane);
+        }
+        fill_words(net, wp_rng, &mut b, lanes);
+        forward(net, &mut b);
+        let (end, last) = latest_sinks(net, &b);
+        trace(&mut critical, &b, &last, lanes);
+        for lane in 0..lanes {
+            f[lane] = end[lane] + b.project_delay[lane];
+            c[lane] = cost_to_date + b.risk_cost[lane] + b.work_cost[lane];
+        }
+    }
+    critical
+}
+
+/// Counts, per lane, the nodes of the critical path traced back from the last sink.
+fn trace(critical: &mut [u32], b: &Block, last: &[u32; LANES], lanes: usize) {
+    for (lane, &sink) in last.iter().enumerate().take(lanes) {
+        let mut k = sink;
+        while k != NONE {
+            critical[k as usize] += 1;
+            k = b.via[k as usize * LANES + lane];
+        }
+    }
+}
+
+/// Each lane's work-package words, drawn lane after lane as the scalar kernel draws them
+/// iteration after iteration, stored transposed.
+fn fill_words(net: &Network, wp_rng: &mut SmallRng, b: &mut Block, lanes: usize) {
+    let words = net.len().div_ceil(2);
+    for lane in 0..lanes {
+        for j in 0..words {
+            b.words[j * LANES + lane] = wp_rng.next_u64();
+        }
+    }
+}
+
+/// Draws lane `lane`'s risks as `run::sample_risks` does: costs and target-less delays are
+/// summed, a risk with targets marks the nodes it hits.
+fn sample_risks(net: &Network, rng: &mut SmallRng, b: &mut Block, lane: usize) {
+    for (r, &bit) in net.risks.iter().zip(&b.bit) {
+        if let Some(bits) = draw_risk(r, rng) {
+            b.risk_cost[lane] += r.cost.draw(bits as u16);
+            let d = r.delay.draw((bits >> 16) as u16);
+            if bit == u8::MAX {
+                b.project_delay[lane] += d;
+                continue;
+            }
+            b.delay[lane * MAX_TARGETED + bit as usize] = d;
+            for &t in &r.targets {
+                let t = t as usize;
+                if b.hit_lanes[t] == 0 {
+                    b.touched.push(t as u32);
+                }
+                b.hit_lanes[t] |= 1 << lane;
+                b.hit[t * LANES + lane] |= 1 << bit;
+            }
+        }
+    }
+}
+
+/// The forward pass of every node over all lanes. Lanes past the block's end compute on
+/// stale words and are never read.
+fn forward(net: &Network, b: &mut Block) {
+    let mut dur = [0.0f64; LANES];
+    for (k, node) in net.nodes.iter().enumerate() {
+        let shift = 32 * (k & 1) as u32;
+        let words = &b.words[(k >> 1) * LANES..][..LANES];
+        draw_node(node, shift, words, &mut dur, &mut b.work_cost);
+        let preds = &net.preds[node.preds_from as usize..node.preds_to as usize];
+        let (done, row) = b.fin.split_at_mut(k * LANES);
+        let (done_sets, set) = b.set.split_at_mut(k * LANES);
+        let (fin, set) = (&mut row[..LANES], &mut set[..LANES]);
+        let via = &mut b.via[k * LANES..][..LANES];
+        plain_start(preds, done, done_sets, fin, via, set);
+        for (f, d) in fin.iter_mut().zip(&dur) {
+            *f += d;
+        }
+        let mut lanes = b.hit_lanes[k];
+        while lanes != 0 {
+            let lane = lanes.trailing_zeros() as usize;
+            lanes &= lanes - 1;
+            hit_start(b, k, preds, lane, dur[lane]);
+        }
+    }
+}
+
+/// Node `node`'s duration (into `dur`) and cost (added to `work_cost`) in every lane, from
+/// the half of each lane's word that `shift` selects: in it the low 16 bits are the cost
+/// uniform, the next 16 the duration's, as the scalar kernel and the tornado read them.
+/// Out of line, so the draws and the pass each have the registers to themselves.
+#[inline(never)]
+fn draw_node(node: &Node, shift: u32, words: &[u64], dur: &mut [f64; LANES], work_cost: &mut [f64; LANES]) {
+    for ((d, c), &w) in dur.iter_mut().zip(work_cost).zip(words) {
+        let w = w >> shift;
+        *d = node.duration.draw((w >> 16) as u16);
+        *c += node.cost.draw(w as u16);
+    }
+}
+
+/// Start, critical predecessor and inherited path set of one node in every lane, without
+/// its own risks: the latest predecessor's finish (strictly later wins, so the first on
+/// ties), 0 and none without predecessors. Earlier nodes' rows are in `fin` and `sets`.
+#[inline(never)]
+fn plain_start(preds: &[u32], fin: &[f64], sets: &[u64], start: &mut [f64], from: &mut [u32], set: &mut [u64]) {
+    start.fill(0.0);
+    from.fill(NONE);
+    set.fill(0);
+    for &p in preds {
+        let row = p as usize * LANES;
+        let (pf, ps) = (&fin[row..][..LANES], &sets[row..][..LANES]);
+        // Masks instead of `if`: the compiler keeps an `if` as a branch per lane, which
+        // mispredicts; masks make the loop straight vector compares and blends.
+        for i in 0..LANES {
+            let later = u64::from(pf[i] > start[i]).wrapping_neg();
+            start[i] = f64::from_bits(pf[i].to_bits() & later | start[i].to_bits() & !later);
+            from[i] = (u64::from(p) & later | u64::from(from[i]) & !later) as u32;
+            set[i] = ps[i] & later | set[i] & !later;
+        }
+    }
+}
+
+/// Redoes node `k` in `lane`, which an occurring risk hits, by the path rule of `paths`:
+/// predecessor `p` offers `fin[p]` plus the delays of the node's risks not yet on p's
+/// path, the latest offer wins (the first on ties), and the node's set is the winner's
+/// plus its own risks.
+#[inline(never)]
+fn hit_start(b: &mut Block, k: usize, preds: &[u32], lane: usize, dur: f64) {
+    let hit = b.hit[k * LANES + lane];
+    let delays = &b.delay[lane * MAX_TARGETED..][..MAX_TARGETED];
+    let unseen = |mut bits: u64| {
+        let mut sum = 0.0;
+        while bits != 0 {
+            sum += delays[bits.trailing_zeros() as usize];
+            bits &= bits - 1;
+        }
+        sum
+    };
+    let (mut start, mut from, mut base) = (f64::NEG_INFINITY, NONE, 0u64);
+    if preds.is_empty() {
+        start = unseen(hit);
+    }
+    for &p in preds {
+        let at = p as usize * LANES + lane;
+        let offer = b.fin[at] + unseen(hit & !b.set[at]);
+        if offer > start {
+            (start, from, base) = (offer, p, b.set[at]);
+        }
+    }
+    let at = k * LANES + lane;
+    b.fin[at] = start + dur;
+    b.via[at] = from;
+    b.set[at] = base | hit;
+}
+
+/// Per lane, the sink that finished last (the first on ties) and its finish; `(0, NONE)`
+/// without nodes.
+fn latest_sinks(net: &Network, b: &Block) -> ([f64; LANES], [u32; LANES]) {
+    let (mut end, mut last) = ([0.0f64; LANES], [NONE; LANES]);
+    let Some((&first, rest)) = net.sinks.split_first() else {
+        return (end, last);
+    };
+    end.copy_from_slice(&b.fin[first as usize * LANES..][..LANES]);
+    last.fill(first);
+    for &s in rest {
+        let row = &b.fin[s as usize * LANES..][..LANES];
+        for i in 0..LANES {
+            let later = row[i] > end[i];
+            end[i] = if later { row[i] } else { end[i] };
+            last[i] = if later { s } else { last[i] };
+        }
+    }
+    (end, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run::{run_with, Execution, Kernel};
+    use super::*;
+    use crate::model::Distribution;
+    use crate::testkit::synthetic_project;
+
+    /// Both kernels over the same network: every sample and count equal, bit for bit.
+    fn assert_same(net: &Network, iterations: usize, seed: u64) {
+        let run = |kernel| run_with(net, iterations, seed, 1_000.0, Execution::Sequential, kernel, None);
+        let (blocked, scalar) = (run(Kernel::Blocked), run(Kernel::Scalar));
+        let (blocked, scalar) = (blocked.expect("not cancelled"), scalar.expect("not cancelled"));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&blocked.finish), bits(&scalar.finish), "finish, seed {seed}");
+        assert_eq!(bits(&blocked.cost), bits(&scalar.cost), "cost, seed {seed}");
+        assert_eq!(blocked.critical, scalar.critical, "criticality, seed {seed}");
+    }
+
+    #[test]
+    fn the_blocked_kernel_gives_the_scalar_kernels_samples_bit_for_bit() {
+        // Sizes and risk counts around the edges: an odd number of nodes (half a word
+        // left), a partial last block and chunk (4,096 + 904 iterations), risks with and
+        // without targets, dense risks that hit many nodes at once, both distributions.
+        for (wps, risks, seed) in [(1, 0, 1), (7, 3, 2), (40, 12, 3), (201, 30, 4), (120, 64, 5)] {
+            for distribution in [Distribution::Pert, Distribution::Triangular] {
+                let mut project = synthetic_project(wps, risks, seed);
+                project.estimate = distribution;
+                let net = Network::compile(&project, None).expect("compiles");
+                assert!(fits(&net));
+                assert_same(&net, 5_000, seed * 31);
+            }
+        }
+    }
+
+    #[test]
+    fn a_network_with_more_than_64_targeted_risks_keeps_the_scalar_kernel() {
+        let project = synthetic_project(60, 160, 7);
+        let net = Network::compile(&project, None).expect("compiles");
+        assert!(net.risks.iter().filter(|r| !r.targets.is_empty()).count() > MAX_TARGETED);
+        assert_eq!(Kernel::for_network(&net), Kernel::Scalar);
+    }
+}
