@@ -206,10 +206,16 @@ fn forward(net: &Network, b: &mut Block) {
 /// Out of line, so the draws and the pass each have the registers to themselves.
 #[inline(never)]
 fn draw_node(node: &Node, shift: u32, words: &[u64], dur: &mut [f64; LANES], work_cost: &mut [f64; LANES]) {
-    for ((d, c), &w) in dur.iter_mut().zip(work_cost).zip(words) {
+    let (mut ud, mut uc) = ([0u16; LANES], [0u16; LANES]);
+    for ((d, c), &w) in ud.iter_mut().zip(&mut uc).zip(words) {
         let w = w >> shift;
-        *d = node.duration.draw((w >> 16) as u16);
-        *c += node.cost.draw(w as u16);
+        (*d, *c) = ((w >> 16) as u16, w as u16);
+    }
+    node.duration.draw_many(&ud, dur);
+    let mut cost = [0.0f64; LANES];
+    node.cost.draw_many(&uc, &mut cost);
+    for (total, c) in work_cost.iter_mut().zip(&cost) {
+        *total += c;
     }
 }
 
