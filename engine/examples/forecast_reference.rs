@@ -3,8 +3,9 @@
 //! - `forecast_reference export FILE [WPS RISKS]` writes the testkit's synthetic project
 //!   (200 work packages and 30 risks unless told) as import JSON, so the engine and the
 //!   NumPy reference read one file.
-//! - `forecast_reference run FILE PERIOD ITERATIONS SEED REPEATS` runs the forecast on one
-//!   core (`Execution::Sequential`) REPEATS times and prints one JSON line: the wall time of
+//! - `forecast_reference run FILE PERIOD ITERATIONS SEED REPEATS [no-tornado]` runs the
+//!   forecast on one core (`Execution::Sequential`) REPEATS times (without its tornado when
+//!   told, as the NumPy reference computes none) and prints one JSON line: the wall time of
 //!   the simulation alone (parsing excluded, as on the NumPy side), min and median over the
 //!   repeats, and the P50/P80 of finish (working days) and cost.
 
@@ -20,8 +21,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["export", file] => export(file, "200", "30"),
         ["export", file, wps, risks] => export(file, wps, risks),
-        ["run", file, period, iterations, seed, repeats] => run(file, period, iterations, seed, repeats),
-        _ => Err("usage: forecast_reference export FILE [WPS RISKS] | run FILE PERIOD ITERATIONS SEED REPEATS".into()),
+        ["run", file, period, iterations, seed, repeats] => run(file, period, iterations, seed, repeats, true),
+        ["run", file, period, iterations, seed, repeats, "no-tornado"] => {
+            run(file, period, iterations, seed, repeats, false)
+        }
+        _ => Err(
+            "usage: forecast_reference export FILE [WPS RISKS] | run FILE PERIOD ITERATIONS SEED REPEATS [no-tornado]"
+                .into(),
+        ),
     }
 }
 
@@ -37,10 +44,14 @@ fn run(
     iterations: &str,
     seed: &str,
     repeats: &str,
+    tornado: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let project = Project::from_json(&std::fs::read(file)?)?;
     let period = Period::parse(period)?;
-    let config = SimConfig::new(iterations.parse()?, seed.parse()?)?;
+    let mut config = SimConfig::new(iterations.parse()?, seed.parse()?)?;
+    if !tornado {
+        config.tornado_size = 0;
+    }
     let repeats: usize = repeats.parse::<usize>()?.max(1);
     let mut seconds = Vec::with_capacity(repeats);
     let mut last = None;

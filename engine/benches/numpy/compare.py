@@ -10,6 +10,9 @@ engine's 16-bit quantile tables add an error far below that.
 Timing: `compute` is each implementation's own clock around the simulation alone (min over
 repeats; the project is parsed once, NumPy is imported once); `process` is the wall time of
 one whole command running the simulation once, start-up included, as a user would see it.
+The engine's `compute` is its whole forecast, tornado (every driver's rank correlation),
+criticality and histograms included, which the reference does not compute; `like for
+like` times the engine without its tornado (`forecast_reference run ... no-tornado`).
 
 Usage: compare.py ENGINE_BINARY PYTHON PROJECT.json PERIOD SEED ITERATIONS...
 Exit status 1 when any figure disagrees.
@@ -49,6 +52,7 @@ def main():
         engine_cmd = [engine, "run", project, period, str(n), seed]
         numpy_cmd = [python, os.path.join(here, "mc_reference.py"), project, period, str(n), seed]
         e = run(engine_cmd + [str(max(3, 200_000 // n))])
+        bare = run(engine_cmd + [str(max(3, 200_000 // n)), "no-tornado"])
         p = run(numpy_cmd + [str(max(1, 30_000 // n))])
         e_once, p_once = run(engine_cmd + ["1"]), run(numpy_cmd + ["1"])
         print(f"\n{n:,} iterations")
@@ -61,7 +65,9 @@ def main():
             print(f"  {key:<11} {e[key]:>14,.2f} {p[key]:>14,.2f} {diff:>12,.2f} {tolerance:>12,.2f}  {'yes' if ok else 'NO'}")
         compute = p["seconds_min"] / e["seconds_min"]
         process = p_once["process_seconds"] / e_once["process_seconds"]
+        like = p["seconds_min"] / bare["seconds_min"]
         print(f"  compute: engine {e['seconds_min'] * 1000:,.1f} ms, numpy {p['seconds_min'] * 1000:,.1f} ms: engine {compute:.1f}x faster")
+        print(f"  like for like (engine without its tornado): engine {bare['seconds_min'] * 1000:,.1f} ms: engine {like:.1f}x faster")
         print(
             f"  process (one simulation, start-up included): engine {e_once['process_seconds'] * 1000:,.0f} ms, "
             f"numpy {p_once['process_seconds'] * 1000:,.0f} ms: engine {process:.1f}x faster"

@@ -14,7 +14,8 @@
 //!
 //! Layout: `network` compiles the project once (topological order, flat predecessor
 //! arrays, samplers), `sample` owns the fast three-point sampling, `run` the iteration
-//! kernel and its chunking over threads, `paths` the risk sets of the forward pass,
+//! kernel and its chunking over threads, `block` the same kernel over 32 iterations at a
+//! time, `paths` the risk sets of the forward pass,
 //! `stats` the percentiles, histograms and correlations, `drivers` the tornado and the
 //! criticality index, `cost_base` the cost to date, `compare` the performance-adjusted
 //! run and its comparison with earned schedule, `output` the returned shapes. This file
@@ -65,7 +66,7 @@ pub struct SimConfig {
     pub seed: u64,
     /// Histogram bins for finish and cost.
     pub bins: usize,
-    /// How many drivers each tornado list keeps.
+    /// How many drivers each tornado list keeps; 0 skips the tornado (a sixth of a run).
     pub tornado_size: usize,
 }
 
@@ -188,8 +189,10 @@ fn run_forecast(
     let baseline_days = working_days_between(as_of, project.baseline_finish);
     let bac = project.bac.get();
     let tornado = match drivers {
-        Drivers::Compute => drivers::tornado(project, &net, &samples, config.seed, config.tornado_size),
-        Drivers::Skip => Tornado::empty(),
+        Drivers::Compute if config.tornado_size > 0 => {
+            drivers::tornado(project, &net, &samples, config.seed, config.tornado_size)
+        }
+        Drivers::Compute | Drivers::Skip => Tornado::empty(),
     };
     let criticality = drivers::criticality(project, &net, &samples.critical, config.iterations);
     let finish_histogram = stats::histogram(&samples.finish, config.bins);

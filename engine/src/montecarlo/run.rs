@@ -17,6 +17,11 @@
 //!
 //! Each iteration draws the risks first, so the forward pass knows which nodes they hit
 //! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
+//!
+//! Two kernels run a chunk, with the same samples bit for bit: the scalar kernel here, one
+//! iteration after another, and the blocked kernel (`block`), 32 iterations side by side,
+//! about a fifth faster; the blocked one runs wherever the network has at most 64 risks
+//! with targets ([`Kernel::for_network`]).
 
 use std::hint::select_unpredictable;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -123,3 +123,17 @@ fn the_section_gets_the_most_critical_without_a_copy_of_all() {
     assert_eq!(f.top_criticality(10_000).len(), remaining);
     assert!(f.top_criticality(0).is_empty());
 }
+
+#[test]
+fn a_tornado_of_size_zero_is_skipped_and_changes_nothing_else() {
+    let p = separated();
+    let with = run(&p, 5_000, 9);
+    let mut config = SimConfig::new(5_000, 9).expect("config");
+    config.tornado_size = 0;
+    let without = simulate(&p, period("2025-01"), &config).expect("runs");
+    assert!(!with.tornado.finish.is_empty());
+    assert!(without.tornado.finish.is_empty() && without.tornado.cost.is_empty());
+    assert_eq!(without.tornado.iterations, 0);
+    assert_eq!((without.finish_days, without.cost), (with.finish_days, with.cost));
+    assert_eq!(without.criticality, with.criticality);
+}
