@@ -26,6 +26,19 @@ pub(super) async fn append(
             .bind(report.as_str())
             .fetch_one(&mut **tx)
             .await?;
+    record(tx, report, offset, actor, event).await
+}
+
+/// Stores `event` under `offset`, which the caller took inside `tx` by moving the report's
+/// `last_offset` on (as [`append`] does; an edit does it in the statement that also checks
+/// the report is still editable, to save a round trip).
+pub(super) async fn record(
+    tx: &mut Transaction<'static, Any>,
+    report: &ReportId,
+    offset: i64,
+    actor: &str,
+    event: ReportEvent,
+) -> Result<StoredEvent> {
     let at_ms = now_ms();
     let payload = serde_json::to_value(&event).map_err(corrupt)?;
     sqlx::query(

@@ -1,0 +1,179 @@
+//! Saving a custom section's Markdown: the hottest write of live collaboration (every
+//! keystroke batch of every editor), so it is built to take as few statements as it can.
+//! The transaction checks what the caller would otherwise have to read first — that the
+//! report is editable and the section is a custom one at the editor's base version — inside
+//! the statements that write, and only when one of them writes nothing does it read back
+//! why. The services layer owns the cache; this file only writes.
+
+use app::domain::{ReportId, ReportStatus, SectionId};
+use app::dto::SectionKind;
+
+use super::events::record;
+use super::reports::audit;
+use super::{corrupt, now_text, Store};
+use crate::error::{Error, Result};
+use crate::events::{ReportEvent, StoredEvent};
+
+/// A custom section's new text, saved against the version it was edited from.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionEdit<'a> {
+    pub report: &'a ReportId,
+    pub section: &'a SectionId,
+    pub base_version: u32,
+    pub markdown: &'a str,
+    /// The Markdown rendered (sanitised), carried by the event.
+    pub html: &'a str,
+    /// Its placeholder's row count.
+    pub rows: u32,
+    pub actor: &'a str,
+}
+
+/// The result of saving a section against a base version.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    Saved(StoredEvent),
+    /// Someone saved first: the current version and Markdown, so nothing is lost.
+    Stale {
+        current_version: u32,
+        current_markdown: String,
+    },
+}
+
+/// The statuses whose sections people may still write: the ones that are not frozen
+/// (`ReportStatus::is_frozen`; a test keeps the two in step).
+const EDITABLE: [ReportStatus; 2] = [ReportStatus::Draft, ReportStatus::Review];
+
+/// Takes the report's next event offset and stamps `updated_at` in one statement, only if
+/// the report is still editable. On PostgreSQL this also locks the report's row first, as
+/// a status move does, so an approval and an edit queue rather than deadlock, and an edit
+/// waiting behind an approval sees the new status when it gets the row.
+const TAKE_OFFSET: &str = "UPDATE reports SET last_offset = last_offset + 1, updated_at = $1 \
+     WHERE id = $2 AND status IN ($3, $4) RETURNING last_offset";
+
+/// Writes the text only over the version the editor started from, and only in a custom
+/// section: the version check and the kind check are the statement's own condition.
+const WRITE_SECTION: &str = "UPDATE report_sections SET markdown = $1, rows = $2, version = version + 1 \
+     WHERE report_id = $3 AND id = $4 AND version = $5 AND kind = $6";
+
+/// Why an edit wrote nothing, read only then: the report's status and the section as it is.
+const WHY_NOT: &str = "SELECT r.status, s.kind, s.version, s.markdown FROM reports r \
+     LEFT JOIN report_sections s ON s.report_id = r.id AND s.id = $2 WHERE r.id = $1";
+
+impl Store {
+    /// Saves a custom section's Markdown (and its rendered HTML, for the event) if the
+    /// report is editable and `base_version` is still current, with its audit entry and its
+    /// event, in one transaction of four statements. A stale base is [`Saved::Stale`]; an
+    /// unknown report or section is `NotFound`, a computed section `Invalid`, a frozen
+    /// report `Conflict` — all with nothing written.
+    pub async fn update_markdown(&self, edit: &SectionEdit<'_>) -> Result<Saved> {
+        let SectionEdit {
+            report,
+            section,
+            base_version,
+            markdown,
+            html,
+            rows,
+            actor,
+        } = *edit;
+        self.timed(async {
+            let mut tx = self.write_tx().await?;
+            let offset: Option<i64> = sqlx::query_scalar(TAKE_OFFSET)
+                .bind(now_text())
+                .bind(report.as_str())
+                .bind(EDITABLE[0].as_str())
+                .bind(EDITABLE[1].as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let written = match offset {
+                Some(offset) => {
+                    let done = sqlx::query(WRITE_SECTION)
+                        .bind(markdown)
+                        .bind(i64::from(rows))
+                        .bind(report.as_str())
+                        .bind(section.as_str())
+                        .bind(i64::from(base_version))
+                        .bind(SectionKind::Custom.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    (done.rows_affected() == 1).then_some(offset)
+                }
+                None => None,
+            };
+            let Some(offset) = written else {
+                // Dropping the transaction rolls the taken offset back: no gap.
+                return why_not(&mut tx, report, section).await;
+            };
+            audit(&mut tx, report, "section_edited", actor, section.as_str()).await?;
+            let event = ReportEvent::SectionUpdated {
+                section_id: section.clone(),
+                version: base_version + 1,
+                content: markdown.to_owned(),
+                html: html.to_owned(),
+                user: actor.to_owned(),
+            };
+            let stored = record(&mut tx, report, offset, actor, event).await?;
+            tx.commit().await?;
+            Ok(Saved::Saved(stored))
+        })
+        .await
+    }
+
+    /// The ids of a report's sections of one kind (none for an unknown report). A report's
+    /// section list is fixed when it is generated, so callers may keep the answer.
+    pub async fn sections_of_kind(&self, report: &ReportId, kind: SectionKind) -> Result<Vec<SectionId>> {
+        self.timed(async {
+            let ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM report_sections WHERE report_id = $1 AND kind = $2 ORDER BY seq")
+                    .bind(report.as_str())
+                    .bind(kind.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+            ids.iter().map(|id| SectionId::parse(id).map_err(corrupt)).collect()
+        })
+        .await
+    }
+}
+
+/// What stopped an edit, in the order a reader would check: the report, the section, its
+/// kind, the report's status, and last the version (the only answer that is not an error).
+async fn why_not(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: &ReportId,
+    section: &SectionId,
+) -> Result<Saved> {
+    type Row = (String, Option<String>, Option<i64>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(WHY_NOT)
+        .bind(report.as_str())
+        .bind(section.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (status, kind, version, current_markdown) = row.ok_or_else(|| Error::NotFound(format!("report {report:?}")))?;
+    let (Some(kind), Some(version), Some(current_markdown)) = (kind, version, current_markdown) else {
+        return Err(Error::NotFound(format!("section {section:?} in report {report:?}")));
+    };
+    if kind != SectionKind::Custom.as_str() {
+        return Err(Error::invalid(
+            "section_id",
+            "only custom sections are written by people",
+        ));
+    }
+    let status = ReportStatus::parse(&status).map_err(corrupt)?;
+    if !EDITABLE.contains(&status) {
+        return Err(Error::Conflict(format!("report is {status}; its sections are frozen")));
+    }
+    Ok(Saved::Stale {
+        current_version: u32::try_from(version).map_err(corrupt)?,
+        current_markdown,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editable_statuses_are_exactly_the_unfrozen_ones() {
+        let unfrozen: Vec<ReportStatus> = ReportStatus::ALL.into_iter().filter(|s| !s.is_frozen()).collect();
+        assert_eq!(unfrozen, EDITABLE.to_vec());
+    }
+}
