@@ -7,6 +7,7 @@
 mod assemble;
 mod comments;
 mod computation;
+mod editing;
 mod import;
 mod performance;
 mod portfolio;
@@ -29,10 +30,10 @@ use engine::ProjectId;
 use monitor::Monitor;
 
 pub use comments::MAX_COMMENT_CHARS;
+pub use editing::{Edit, MAX_MARKDOWN_BYTES};
 pub use import::ImportOutcome;
 pub use performance::{HealthReport, MAX_CLEAR_HOURS};
 pub use reading::SectionDocument;
-pub use reports::{Edit, MAX_MARKDOWN_BYTES};
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
@@ -59,6 +60,8 @@ struct Inner {
     generations: Flights<ReportId>,
     /// When the process started (uptime on the dashboard).
     started: Instant,
+    /// Each report's executive summary sections, which an edit evicts (`editing.rs`).
+    summaries: moka::future::Cache<ReportId, Arc<[SectionId]>>,
 }
 
 /// What the services are built from.
@@ -83,6 +86,7 @@ impl PmrServices {
                 generate_limit: RateLimiter::per_minute(parts.generate_per_minute),
                 generations: Flights::default(),
                 started: Instant::now(),
+                summaries: moka::future::Cache::new(editing::SUMMARIES_KEPT),
             }),
         }
     }
