@@ -8,11 +8,13 @@
 use app::domain::{ReportId, ReportStatus, SectionId};
 use app::dto::SectionKind;
 
-use super::events::record;
+use sqlx::{Any, Transaction};
+
+use super::events::{payload, record, recorded};
 use super::reports::audit;
-use super::{corrupt, now_text, Store};
+use super::{corrupt, now_text, Dialect, Store};
 use crate::error::{Error, Result};
-use crate::events::{ReportEvent, StoredEvent};
+use crate::events::{now_ms, ReportEvent, StoredEvent};
 
 /// A custom section's new text, saved against the version it was edited from.
 #[derive(Debug, Clone, Copy)]
@@ -59,59 +61,48 @@ const WRITE_SECTION: &str = "UPDATE report_sections SET markdown = $1, rows = $2
 const WHY_NOT: &str = "SELECT r.status, s.kind, s.version, s.markdown FROM reports r \
      LEFT JOIN report_sections s ON s.report_id = r.id AND s.id = $2 WHERE r.id = $1";
 
+/// PostgreSQL runs the whole edit as one statement: its data-modifying `WITH` parts see
+/// each other's `RETURNING` rows, so the section is written only if the offset was taken,
+/// and the audit entry and the event only if both were — one round trip where the steps
+/// above take four. (SQLite has no data-modifying `WITH`; there each step is a hop to
+/// sqlx's connection thread, not a network round trip.) Nothing returned: the transaction
+/// is rolled back and [`why_not`] says why, as on SQLite.
+const AT_ONCE: &str = "WITH r AS (UPDATE reports SET last_offset = last_offset + 1, updated_at = $1 \
+         WHERE id = $2 AND status IN ($3, $4) RETURNING last_offset), \
+     s AS (UPDATE report_sections SET markdown = $5, rows = $6, version = version + 1 \
+         WHERE report_id = $2 AND id = $7 AND version = $8 AND kind = $9 AND EXISTS (SELECT 1 FROM r) \
+         RETURNING id), \
+     a AS (INSERT INTO audit_log (report_id, action, actor, at, detail) \
+         SELECT $2, 'section_edited', $10, $1, $7 FROM r, s), \
+     e AS (INSERT INTO report_events (report_id, seq, kind, payload, actor, at_ms) \
+         SELECT $2, r.last_offset, $11, $12, $10, $13 FROM r, s) \
+     SELECT r.last_offset FROM r, s";
+
 impl Store {
     /// Saves a custom section's Markdown (and its rendered HTML, for the event) if the
     /// report is editable and `base_version` is still current, with its audit entry and its
-    /// event, in one transaction of four statements. A stale base is [`Saved::Stale`]; an
-    /// unknown report or section is `NotFound`, a computed section `Invalid`, a frozen
-    /// report `Conflict` — all with nothing written.
+    /// event, in one transaction: four statements on SQLite, one on PostgreSQL. A stale
+    /// base is [`Saved::Stale`]; an unknown report or section is `NotFound`, a computed
+    /// section `Invalid`, a frozen report `Conflict` — all with nothing written.
     pub async fn update_markdown(&self, edit: &SectionEdit<'_>) -> Result<Saved> {
-        let SectionEdit {
-            report,
-            section,
-            base_version,
-            markdown,
-            html,
-            rows,
-            actor,
-        } = *edit;
+        let event = ReportEvent::SectionUpdated {
+            section_id: edit.section.clone(),
+            version: edit.base_version + 1,
+            content: edit.markdown.to_owned(),
+            html: edit.html.to_owned(),
+            user: edit.actor.to_owned(),
+        };
         self.timed(async {
             let mut tx = self.write_tx().await?;
-            let offset: Option<i64> = sqlx::query_scalar(TAKE_OFFSET)
-                .bind(now_text())
-                .bind(report.as_str())
-                .bind(EDITABLE[0].as_str())
-                .bind(EDITABLE[1].as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            let written = match offset {
-                Some(offset) => {
-                    let done = sqlx::query(WRITE_SECTION)
-                        .bind(markdown)
-                        .bind(i64::from(rows))
-                        .bind(report.as_str())
-                        .bind(section.as_str())
-                        .bind(i64::from(base_version))
-                        .bind(SectionKind::Custom.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                    (done.rows_affected() == 1).then_some(offset)
-                }
-                None => None,
+            let stored = match self.dialect {
+                Dialect::Sqlite => step_by_step(&mut tx, edit, event).await?,
+                Dialect::Postgres => at_once(&mut tx, edit, event).await?,
             };
-            let Some(offset) = written else {
-                // Dropping the transaction rolls the taken offset back: no gap.
-                return why_not(&mut tx, report, section).await;
+            let Some(stored) = stored else {
+                // Dropping the transaction rolls back whatever was written: no offset
+                // taken, no gap.
+                return why_not(&mut tx, edit.report, edit.section).await;
             };
-            audit(&mut tx, report, "section_edited", actor, section.as_str()).await?;
-            let event = ReportEvent::SectionUpdated {
-                section_id: section.clone(),
-                version: base_version + 1,
-                content: markdown.to_owned(),
-                html: html.to_owned(),
-                user: actor.to_owned(),
-            };
-            let stored = record(&mut tx, report, offset, actor, event).await?;
             tx.commit().await?;
             Ok(Saved::Saved(stored))
         })
@@ -134,13 +125,67 @@ impl Store {
     }
 }
 
+/// The edit as four statements in `tx`; `None` when the report is not editable or the
+/// section not a custom one at the base version (something may be written: roll back).
+async fn step_by_step(
+    tx: &mut Transaction<'static, Any>,
+    edit: &SectionEdit<'_>,
+    event: ReportEvent,
+) -> Result<Option<StoredEvent>> {
+    let offset: Option<i64> = sqlx::query_scalar(TAKE_OFFSET)
+        .bind(now_text())
+        .bind(edit.report.as_str())
+        .bind(EDITABLE[0].as_str())
+        .bind(EDITABLE[1].as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(offset) = offset else { return Ok(None) };
+    let done = sqlx::query(WRITE_SECTION)
+        .bind(edit.markdown)
+        .bind(i64::from(edit.rows))
+        .bind(edit.report.as_str())
+        .bind(edit.section.as_str())
+        .bind(i64::from(edit.base_version))
+        .bind(SectionKind::Custom.as_str())
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
+    audit(tx, edit.report, "section_edited", edit.actor, edit.section.as_str()).await?;
+    Ok(Some(record(tx, edit.report, offset, edit.actor, event).await?))
+}
+
+/// The edit as the one statement [`AT_ONCE`] in `tx`; `None` as for [`step_by_step`].
+async fn at_once(
+    tx: &mut Transaction<'static, Any>,
+    edit: &SectionEdit<'_>,
+    event: ReportEvent,
+) -> Result<Option<StoredEvent>> {
+    let at_ms = now_ms();
+    let offset: Option<i64> = sqlx::query_scalar(AT_ONCE)
+        .bind(now_text())
+        .bind(edit.report.as_str())
+        .bind(EDITABLE[0].as_str())
+        .bind(EDITABLE[1].as_str())
+        .bind(edit.markdown)
+        .bind(i64::from(edit.rows))
+        .bind(edit.section.as_str())
+        .bind(i64::from(edit.base_version))
+        .bind(SectionKind::Custom.as_str())
+        .bind(edit.actor)
+        .bind(event.kind())
+        .bind(payload(&event)?)
+        .bind(at_ms as i64)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(offset) = offset else { return Ok(None) };
+    Ok(Some(recorded(tx, edit.report, offset, at_ms, edit.actor, event).await?))
+}
+
 /// What stopped an edit, in the order a reader would check: the report, the section, its
 /// kind, the report's status, and last the version (the only answer that is not an error).
-async fn why_not(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    report: &ReportId,
-    section: &SectionId,
-) -> Result<Saved> {
+async fn why_not(tx: &mut Transaction<'static, Any>, report: &ReportId, section: &SectionId) -> Result<Saved> {
     type Row = (String, Option<String>, Option<i64>, Option<String>);
     let row: Option<Row> = sqlx::query_as(WHY_NOT)
         .bind(report.as_str())
