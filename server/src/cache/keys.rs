@@ -97,10 +97,6 @@ impl Pattern {
     pub fn section(report: &str, section: &str) -> Self {
         Self(format!("pmr:section:{report}:{section}:v*"))
     }
-    /// Every version of every section of a report (not its forecast or insights).
-    pub fn sections(report: &str) -> Self {
-        Self(format!("pmr:section:{report}:*"))
-    }
     /// All of PMR's keys.
     pub fn all() -> Self {
         Self("pmr:*".into())

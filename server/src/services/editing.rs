@@ -1,6 +1,13 @@
 //! Editing a custom section: the one write path of every edge (JSON API, form, WebSocket).
 //! validate → one transaction (the text, its audit entry, its event) → evict → publish.
 //!
+//! With several instances (a shared PostgreSQL) the eviction also goes into the cluster log
+//! for the others — written by the edit's own transaction rather than by one of its own
+//! after it, so it costs neither a round trip nor a commit. The others read the log every
+//! half second; until then their near caches hold a value for at most a second, as with
+//! any eviction (a note committed just before this instance's Redis eviction can only let
+//! another instance re-read the old value within that same second).
+//!
 //! It reads nothing through the cache first. Whether the report is editable and the section
 //! a custom one at the editor's base version is checked by the store inside the transaction
 //! that writes (and is therefore never answered from a stale copy); the cached outline,
@@ -27,7 +34,7 @@ use super::PmrServices;
 use crate::cache::{Key, Pattern};
 use crate::error::{Error, Result};
 use crate::events::StoredEvent;
-use crate::store::{Saved, SectionEdit};
+use crate::store::{LogNote, Saved, SectionEdit};
 
 /// The longest custom section, in bytes of Markdown: below the 64 KiB WebSocket frame, so
 /// an edit over the limit is answered with the rule rather than a closed socket.
@@ -96,6 +103,10 @@ impl PmrServices {
         }
         let rows = app::sections::custom_rows(markdown_text);
         let html = crate::markdown::to_safe_html(markdown_text);
+        let evict = self.evictions(report, section).await?;
+        // With several instances the eviction reaches the others through the cluster log,
+        // written by the edit's own transaction: no round trip and commit of its own.
+        let note = self.eviction_note(&evict);
         let saved = self
             .store()
             .update_markdown(&SectionEdit {
@@ -106,6 +117,10 @@ impl PmrServices {
                 html: &html,
                 rows,
                 actor: &by.name,
+                note: note.as_deref().map(|payload| LogNote {
+                    kind: crate::cluster::INVALIDATE,
+                    payload,
+                }),
             })
             .await?;
         let event = match saved {
@@ -120,22 +135,8 @@ impl PmrServices {
                 })
             }
         };
-        let mut evict = vec![
-            Pattern::section(report.as_str(), section.as_str()),
-            Pattern::exact(&Key::Report {
-                report: report.to_string(),
-            }),
-        ];
-        match self.summaries(report).await {
-            Ok(ids) => evict.extend(ids.iter().map(|s| Pattern::section(report.as_str(), s.as_str()))),
-            // The edit is stored and must be announced; without the ids, every section of
-            // the report goes rather than a summary staying stale.
-            Err(e) => {
-                tracing::warn!(report.id = %report, error = %e, "could not read the summary sections; evicting them all");
-                evict.push(Pattern::sections(report.as_str()));
-            }
-        }
-        self.evict(&evict).await;
+        // Here, before anyone hears of the edit (the others: see the note above).
+        self.cache().invalidate(&evict).await;
         let written = Written {
             version: base_version + 1,
             offset: event.offset,
@@ -144,8 +145,23 @@ impl PmrServices {
         Ok(Edit::Saved(written, event))
     }
 
+    /// What an edit of `section` evicts (see the module docs).
+    async fn evictions(&self, report: &ReportId, section: &SectionId) -> Result<Vec<Pattern>> {
+        let mut evict = vec![
+            Pattern::section(report.as_str(), section.as_str()),
+            Pattern::exact(&Key::Report {
+                report: report.to_string(),
+            }),
+        ];
+        let summaries = self.summaries(report).await?;
+        evict.extend(summaries.iter().map(|s| Pattern::section(report.as_str(), s.as_str())));
+        Ok(evict)
+    }
+
     /// The ids of a report's executive summary sections, read from the store once per
-    /// report and then remembered (see [`SUMMARIES_KEPT`]).
+    /// report and then remembered (see [`SUMMARIES_KEPT`]). An empty answer is not kept:
+    /// the report may not exist yet (the edit will be refused) and must not be remembered
+    /// as having no summary once it does.
     async fn summaries(&self, report: &ReportId) -> Result<Arc<[SectionId]>> {
         if let Some(ids) = self.inner.summaries.get(report).await {
             return Ok(ids);
@@ -155,7 +171,9 @@ impl PmrServices {
             .sections_of_kind(report, SectionKind::ExecutiveSummary)
             .await?
             .into();
-        self.inner.summaries.insert(report.clone(), Arc::clone(&ids)).await;
+        if !ids.is_empty() {
+            self.inner.summaries.insert(report.clone(), Arc::clone(&ids)).await;
+        }
         Ok(ids)
     }
 }

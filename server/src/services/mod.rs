@@ -143,17 +143,25 @@ impl PmrServices {
     /// the others to apply (SPEC §7).
     async fn evict(&self, patterns: &[crate::cache::Pattern]) {
         self.cache().invalidate(patterns).await;
-        let shared_store = self.store().dialect() == crate::store::Dialect::Postgres;
-        if shared_store {
-            match serde_json::to_string(patterns) {
-                Ok(json) => {
-                    if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
-                        tracing::warn!(error = %e, "could not tell other instances of an eviction");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not encode an eviction"),
+        if let Some(json) = self.eviction_note(patterns) {
+            if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
+                tracing::warn!(error = %e, "could not tell other instances of an eviction");
             }
         }
+    }
+
+    /// What the cluster log must carry of an eviction for the other instances: the patterns
+    /// as JSON, when the store is shared (PostgreSQL); `None` with one instance (SQLite).
+    /// A write may add it in its own transaction (an edit does) instead of [`evict`]ing.
+    ///
+    /// [`evict`]: Self::evict
+    fn eviction_note(&self, patterns: &[crate::cache::Pattern]) -> Option<String> {
+        if self.store().dialect() != crate::store::Dialect::Postgres {
+            return None;
+        }
+        serde_json::to_string(patterns)
+            .map_err(|e| tracing::warn!(error = %e, "could not encode an eviction"))
+            .ok()
     }
 
     /// Rendered report pages, for the edge's page cache.

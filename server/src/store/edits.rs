@@ -10,6 +10,7 @@ use app::dto::SectionKind;
 
 use sqlx::{Any, Transaction};
 
+use super::cluster::{log_on, trim_log, LogNote};
 use super::events::{payload, record, recorded};
 use super::reports::audit;
 use super::{corrupt, now_text, Dialect, Store};
@@ -28,6 +29,9 @@ pub struct SectionEdit<'a> {
     /// Its placeholder's row count.
     pub rows: u32,
     pub actor: &'a str,
+    /// What to add to the cluster log in the same transaction (the evictions other
+    /// instances must make once the edit is committed), if anything.
+    pub note: Option<LogNote<'a>>,
 }
 
 /// The result of saving a section against a base version.
@@ -63,10 +67,11 @@ const WHY_NOT: &str = "SELECT r.status, s.kind, s.version, s.markdown FROM repor
 
 /// PostgreSQL runs the whole edit as one statement: its data-modifying `WITH` parts see
 /// each other's `RETURNING` rows, so the section is written only if the offset was taken,
-/// and the audit entry and the event only if both were — one round trip where the steps
-/// above take four. (SQLite has no data-modifying `WITH`; there each step is a hop to
-/// sqlx's connection thread, not a network round trip.) Nothing returned: the transaction
-/// is rolled back and [`why_not`] says why, as on SQLite.
+/// and the audit entry, the event and the cluster-log note (when there is one, `$15`) only
+/// if both were — one round trip where the steps above take four or five. (SQLite has no
+/// data-modifying `WITH`; there each step is a hop to sqlx's connection thread, not a
+/// network round trip.) Nothing returned: the transaction is rolled back and [`why_not`]
+/// says why, as on SQLite.
 const AT_ONCE: &str = "WITH r AS (UPDATE reports SET last_offset = last_offset + 1, updated_at = $1 \
          WHERE id = $2 AND status IN ($3, $4) RETURNING last_offset), \
      s AS (UPDATE report_sections SET markdown = $5, rows = $6, version = version + 1 \
@@ -75,13 +80,16 @@ const AT_ONCE: &str = "WITH r AS (UPDATE reports SET last_offset = last_offset +
      a AS (INSERT INTO audit_log (report_id, action, actor, at, detail) \
          SELECT $2, 'section_edited', $10, $1, $7 FROM r, s), \
      e AS (INSERT INTO report_events (report_id, seq, kind, payload, actor, at_ms) \
-         SELECT $2, r.last_offset, $11, $12, $10, $13 FROM r, s) \
-     SELECT r.last_offset FROM r, s";
+         SELECT $2, r.last_offset, $11, $12, $10, $13 FROM r, s), \
+     l AS (INSERT INTO cluster_log (kind, payload, at_ms) \
+         SELECT $14, $15, $13 FROM r, s WHERE $15 IS NOT NULL RETURNING seq) \
+     SELECT r.last_offset, (SELECT seq FROM l) FROM r, s";
 
 impl Store {
     /// Saves a custom section's Markdown (and its rendered HTML, for the event) if the
     /// report is editable and `base_version` is still current, with its audit entry and its
-    /// event, in one transaction: four statements on SQLite, one on PostgreSQL. A stale
+    /// event (and its note for the cluster log), in one transaction: four statements on
+    /// SQLite (five with a note), one on PostgreSQL. A stale
     /// base is [`Saved::Stale`]; an unknown report or section is `NotFound`, a computed
     /// section `Invalid`, a frozen report `Conflict` — all with nothing written.
     pub async fn update_markdown(&self, edit: &SectionEdit<'_>) -> Result<Saved> {
@@ -125,7 +133,7 @@ impl Store {
     }
 }
 
-/// The edit as four statements in `tx`; `None` when the report is not editable or the
+/// The edit as four statements in `tx` (five with a note); `None` when the report is not editable or the
 /// section not a custom one at the base version (something may be written: roll back).
 async fn step_by_step(
     tx: &mut Transaction<'static, Any>,
@@ -153,6 +161,9 @@ async fn step_by_step(
         return Ok(None);
     }
     audit(tx, edit.report, "section_edited", edit.actor, edit.section.as_str()).await?;
+    if let Some(note) = edit.note {
+        log_on(tx, note).await?;
+    }
     Ok(Some(record(tx, edit.report, offset, edit.actor, event).await?))
 }
 
@@ -163,7 +174,7 @@ async fn at_once(
     event: ReportEvent,
 ) -> Result<Option<StoredEvent>> {
     let at_ms = now_ms();
-    let offset: Option<i64> = sqlx::query_scalar(AT_ONCE)
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(AT_ONCE)
         .bind(now_text())
         .bind(edit.report.as_str())
         .bind(EDITABLE[0].as_str())
@@ -177,9 +188,14 @@ async fn at_once(
         .bind(event.kind())
         .bind(payload(&event)?)
         .bind(at_ms as i64)
+        .bind(edit.note.map(|n| n.kind))
+        .bind(edit.note.map(|n| n.payload))
         .fetch_optional(&mut **tx)
         .await?;
-    let Some(offset) = offset else { return Ok(None) };
+    let Some((offset, log_seq)) = row else { return Ok(None) };
+    if let Some(seq) = log_seq {
+        trim_log(tx, seq, at_ms as i64).await?;
+    }
     Ok(Some(recorded(tx, edit.report, offset, at_ms, edit.actor, event).await?))
 }
 

@@ -22,7 +22,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::{Any, Executor};
 
-pub use cluster::{Claim, LogEntry};
+pub use cluster::{Claim, LogEntry, LogNote};
 pub use comments::NewComment;
 pub use edits::{Saved, SectionEdit};
 pub use events::{RoomState, TooOld};

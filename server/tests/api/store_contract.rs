@@ -70,6 +70,7 @@ async fn edit(s: &Store, report: &ReportId, base: u32, text: &str) -> Saved {
         html: text,
         rows: 3,
         actor: "tester",
+        note: None,
     })
     .await
     .expect("saved or stale")
@@ -207,6 +208,7 @@ async fn contract(s: Store) {
                 html: "refused",
                 rows: 1,
                 actor: "tester",
+                note: None,
             })
             .await
         }
