@@ -50,9 +50,10 @@ pub enum Saved {
 const EDITABLE: [ReportStatus; 2] = [ReportStatus::Draft, ReportStatus::Review];
 
 /// Takes the report's next event offset and stamps `updated_at` in one statement, only if
-/// the report is still editable. On PostgreSQL this also locks the report's row first, as
-/// a status move does, so an approval and an edit queue rather than deadlock, and an edit
-/// waiting behind an approval sees the new status when it gets the row.
+/// the report is still editable. Both this and [`AT_ONCE`] lock the report's row before the
+/// section's, as a status move does, so on PostgreSQL an approval and an edit queue rather
+/// than deadlock, and an edit waiting behind an approval sees the new status once it gets
+/// the row (PostgreSQL re-checks the condition on the row it waited for).
 const TAKE_OFFSET: &str = "UPDATE reports SET last_offset = last_offset + 1, updated_at = $1 \
      WHERE id = $2 AND status IN ($3, $4) RETURNING last_offset";
 
@@ -133,8 +134,9 @@ impl Store {
     }
 }
 
-/// The edit as four statements in `tx` (five with a note); `None` when the report is not editable or the
-/// section not a custom one at the base version (something may be written: roll back).
+/// The edit as four statements in `tx` (five with a note); `None` when the report is not
+/// editable or the section not a custom one at the base version (something may be written:
+/// roll back).
 async fn step_by_step(
     tx: &mut Transaction<'static, Any>,
     edit: &SectionEdit<'_>,
