@@ -20,9 +20,12 @@
 //! - the outline (`pmr:report:{report}`): it holds the section's version (which picks the
 //!   section key readers fetch), its rows (the placeholder's height), whether it has
 //!   content, and the report's `updated_at` — all changed by the edit;
-//! - the executive summary's keys: its completeness counts the custom sections that have
+//! - the executive summary's key: its completeness counts the custom sections that have
 //!   content. Only a change between blank and written moves it, but what the section held
 //!   before is not known here without a read, and one more eviction is cheaper than a read.
+//!   One exact key, not a pattern: only custom sections are versioned, so the summary's
+//!   version never moves and its key is known (with Redis a pattern costs a SCAN of every
+//!   key, on every edit).
 
 use std::sync::Arc;
 
@@ -40,9 +43,10 @@ use crate::store::{LogNote, Saved, SectionEdit};
 /// an edit over the limit is answered with the rule rather than a closed socket.
 pub const MAX_MARKDOWN_BYTES: usize = 60_000;
 
-/// Reports whose summary sections this process remembers. A report's section list is fixed
-/// when it is generated (never added to, removed or re-kinded; report ids are never reused),
-/// so an entry never goes stale; the bound only caps memory.
+/// Reports whose summary sections (ids and versions) this process remembers. A report's
+/// section list is fixed when it is generated (never added to, removed or re-kinded; report
+/// ids are never reused) and a summary's version never moves, so an entry never goes stale;
+/// the bound only caps memory.
 pub(super) const SUMMARIES_KEPT: u64 = 10_000;
 
 /// What saving a section against a base version did.
@@ -154,19 +158,25 @@ impl PmrServices {
             }),
         ];
         let summaries = self.summaries(report).await?;
-        evict.extend(summaries.iter().map(|s| Pattern::section(report.as_str(), s.as_str())));
+        evict.extend(summaries.iter().map(|(id, version)| {
+            Pattern::exact(&Key::Section {
+                report: report.to_string(),
+                section: id.to_string(),
+                version: *version,
+            })
+        }));
         Ok(evict)
     }
 
-    /// The ids of a report's executive summary sections, read from the store once per
-    /// report and then remembered (see [`SUMMARIES_KEPT`]). An empty answer is not kept:
-    /// the report may not exist yet (the edit will be refused) and must not be remembered
-    /// as having no summary once it does.
-    async fn summaries(&self, report: &ReportId) -> Result<Arc<[SectionId]>> {
+    /// The ids and versions of a report's executive summary sections, read from the store
+    /// once per report and then remembered (see [`SUMMARIES_KEPT`]). An empty answer is not
+    /// kept: the report may not exist yet (the edit will be refused) and must not be
+    /// remembered as having no summary once it does.
+    async fn summaries(&self, report: &ReportId) -> Result<Arc<[(SectionId, u32)]>> {
         if let Some(ids) = self.inner.summaries.get(report).await {
             return Ok(ids);
         }
-        let ids: Arc<[SectionId]> = self
+        let ids: Arc<[(SectionId, u32)]> = self
             .store()
             .sections_of_kind(report, SectionKind::ExecutiveSummary)
             .await?

@@ -61,7 +61,7 @@ struct Inner {
     /// When the process started (uptime on the dashboard).
     started: Instant,
     /// Each report's executive summary sections, which an edit evicts (`editing.rs`).
-    summaries: moka::future::Cache<ReportId, Arc<[SectionId]>>,
+    summaries: moka::future::Cache<ReportId, Arc<[(SectionId, u32)]>>,
 }
 
 /// What the services are built from.

@@ -118,17 +118,27 @@ impl Store {
         .await
     }
 
-    /// The ids of a report's sections of one kind (none for an unknown report). A report's
-    /// section list is fixed when it is generated, so callers may keep the answer.
-    pub async fn sections_of_kind(&self, report: &ReportId, kind: SectionKind) -> Result<Vec<SectionId>> {
+    /// The ids and versions of a report's sections of one kind (none for an unknown report).
+    /// A report's section list is fixed when it is generated, and only custom sections'
+    /// versions ever move (the edit's statements above touch no other kind), so for any
+    /// other kind callers may keep the answer.
+    pub async fn sections_of_kind(&self, report: &ReportId, kind: SectionKind) -> Result<Vec<(SectionId, u32)>> {
         self.timed(async {
-            let ids: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM report_sections WHERE report_id = $1 AND kind = $2 ORDER BY seq")
-                    .bind(report.as_str())
-                    .bind(kind.as_str())
-                    .fetch_all(&self.pool)
-                    .await?;
-            ids.iter().map(|id| SectionId::parse(id).map_err(corrupt)).collect()
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT id, version FROM report_sections WHERE report_id = $1 AND kind = $2 ORDER BY seq",
+            )
+            .bind(report.as_str())
+            .bind(kind.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(id, version)| {
+                    Ok((
+                        SectionId::parse(&id).map_err(corrupt)?,
+                        u32::try_from(version).map_err(corrupt)?,
+                    ))
+                })
+                .collect()
         })
         .await
     }
