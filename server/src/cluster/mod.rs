@@ -8,9 +8,11 @@
 //!   never lost.
 //! - **Presence** is shared in Redis with a time-to-live (`presence.rs`), so the users of an
 //!   instance that died vanish from the others within 30 s.
-//! - **Cache evictions made while Redis is away** and **credentials that ended** go through
-//!   the store's cluster log (`poller.rs`), read by every instance every half second: each
-//!   applies the evictions to its in-process cache and closes the ended users' sockets.
+//! - **Cache evictions** (each instance keeps what it read in the last second, and all of
+//!   its cache while Redis is away; an edit writes its eviction in its own transaction) and
+//!   **credentials that ended** go through the store's cluster log (`poller.rs`), read by
+//!   every instance every half second: each applies the evictions to its in-process cache
+//!   and closes the ended users' sockets.
 //! - Sign-in failures and generation claims are shared in the store (see `store::cluster`).
 
 mod fanout;

@@ -1,5 +1,5 @@
-//! Reads the store's cluster log every half second: evictions another instance made while
-//! Redis was away (applied to this instance's in-process cache) and credentials that ended
+//! Reads the store's cluster log every half second: evictions another instance made
+//! (applied to this instance's in-process cache and near cache) and credentials that ended
 //! (their sockets close here too). With a shared store but no Redis fan-out, the rooms also
 //! catch up from the store every second, so events reach this instance's clients late but
 //! never lost. With SQLite (one instance) there is nobody to hear from: nothing runs.

@@ -7,6 +7,7 @@
 mod assemble;
 mod comments;
 mod computation;
+mod editing;
 mod import;
 mod performance;
 mod portfolio;
@@ -29,10 +30,10 @@ use engine::ProjectId;
 use monitor::Monitor;
 
 pub use comments::MAX_COMMENT_CHARS;
+pub use editing::{Edit, MAX_MARKDOWN_BYTES};
 pub use import::ImportOutcome;
 pub use performance::{HealthReport, MAX_CLEAR_HOURS};
 pub use reading::SectionDocument;
-pub use reports::{Edit, MAX_MARKDOWN_BYTES};
 
 use crate::auth::RateLimiter;
 use crate::cache::Cache;
@@ -59,6 +60,8 @@ struct Inner {
     generations: Flights<ReportId>,
     /// When the process started (uptime on the dashboard).
     started: Instant,
+    /// Each report's executive summary sections, which an edit evicts (`editing.rs`).
+    summaries: moka::future::Cache<ReportId, Arc<[(SectionId, u32)]>>,
 }
 
 /// What the services are built from.
@@ -83,6 +86,7 @@ impl PmrServices {
                 generate_limit: RateLimiter::per_minute(parts.generate_per_minute),
                 generations: Flights::default(),
                 started: Instant::now(),
+                summaries: moka::future::Cache::new(editing::SUMMARIES_KEPT),
             }),
         }
     }
@@ -139,17 +143,25 @@ impl PmrServices {
     /// the others to apply (SPEC §7).
     async fn evict(&self, patterns: &[crate::cache::Pattern]) {
         self.cache().invalidate(patterns).await;
-        let shared_store = self.store().dialect() == crate::store::Dialect::Postgres;
-        if shared_store {
-            match serde_json::to_string(patterns) {
-                Ok(json) => {
-                    if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
-                        tracing::warn!(error = %e, "could not tell other instances of an eviction");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not encode an eviction"),
+        if let Some(json) = self.eviction_note(patterns) {
+            if let Err(e) = self.store().log_append(crate::cluster::INVALIDATE, &json).await {
+                tracing::warn!(error = %e, "could not tell other instances of an eviction");
             }
         }
+    }
+
+    /// What the cluster log must carry of an eviction for the other instances: the patterns
+    /// as JSON, when the store is shared (PostgreSQL); `None` with one instance (SQLite).
+    /// A write may add it in its own transaction (an edit does) instead of [`evict`]ing.
+    ///
+    /// [`evict`]: Self::evict
+    fn eviction_note(&self, patterns: &[crate::cache::Pattern]) -> Option<String> {
+        if self.store().dialect() != crate::store::Dialect::Postgres {
+            return None;
+        }
+        serde_json::to_string(patterns)
+            .map_err(|e| tracing::warn!(error = %e, "could not encode an eviction"))
+            .ok()
     }
 
     /// Rendered report pages, for the edge's page cache.

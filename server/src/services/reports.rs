@@ -1,6 +1,6 @@
-//! The write path of reports: generating one, editing a custom section, moving a report
-//! through its statuses. Each is: validate → one transaction that writes the change and
-//! its event → evict exactly the affected cache keys → publish the event → return.
+//! The write path of reports: generating one and moving it through its statuses (editing a
+//! custom section is `editing.rs`). Each is: validate → one transaction that writes the
+//! change and its event → evict exactly the affected cache keys → publish the event → return.
 
 use std::collections::HashSet;
 
@@ -14,14 +14,9 @@ use super::assemble::{self, CachedSection};
 use super::PmrServices;
 use crate::cache::{Key, Pattern};
 use crate::error::{Error, Result};
-use crate::events::StoredEvent;
 use crate::pipeline::{seed_for, Computed};
 use crate::store::frozen::FrozenSection;
-use crate::store::{Claim, NewReport, NewSection, Saved, SectionEdit, TemplateSection};
-
-/// The longest custom section, in bytes of Markdown: below the 64 KiB WebSocket frame, so
-/// an edit over the limit is answered with the rule rather than a closed socket.
-pub const MAX_MARKDOWN_BYTES: usize = 60_000;
+use crate::store::{Claim, NewReport, NewSection, TemplateSection};
 
 /// How long a generation claim holds if its holder never finishes (it died).
 const CLAIM_TTL_MS: i64 = 120_000;
@@ -47,18 +42,6 @@ impl Drop for ClaimGuard {
             });
         }
     }
-}
-
-/// What saving a section against a base version did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Edit {
-    /// Stored, with the event that records it (already published).
-    Saved(Written, StoredEvent),
-    /// Someone saved first: nothing was stored; this is what the section holds now.
-    Stale {
-        current_version: u32,
-        current_markdown: String,
-    },
 }
 
 impl PmrServices {
@@ -214,113 +197,6 @@ impl PmrServices {
                 tracing::warn!(error = %e, "cache: could not warm a report piece");
             }
         }
-    }
-
-    /// Saves a custom section's Markdown when `base_version` is current; a stale base is a
-    /// `Conflict`.
-    pub(super) async fn save_markdown(
-        &self,
-        by: &Principal,
-        report: &ReportId,
-        section: &SectionId,
-        base_version: u32,
-        markdown_text: String,
-    ) -> Result<Written> {
-        match self
-            .write_markdown(by, report, section, base_version, &markdown_text)
-            .await?
-        {
-            Edit::Saved(written, _) => Ok(written),
-            Edit::Stale { current_version, .. } => Err(Error::Conflict(format!(
-                "section {section:?} is at version {current_version}, not {base_version}: someone saved first; \
-                 reload and edit again"
-            ))),
-        }
-    }
-
-    /// The one write path of a custom section, for every edge: validate → one transaction
-    /// (the text and its event) → evict that section, the outline and the summary (whose
-    /// completeness counts written sections) → publish. A stale `base_version` stores
-    /// nothing and says what the section holds now, so the editor loses no text.
-    pub async fn write_markdown(
-        &self,
-        by: &Principal,
-        report: &ReportId,
-        section: &SectionId,
-        base_version: u32,
-        markdown_text: &str,
-    ) -> Result<Edit> {
-        if markdown_text.len() > MAX_MARKDOWN_BYTES {
-            return Err(Error::invalid(
-                "content",
-                format!(
-                    "must be at most {MAX_MARKDOWN_BYTES} bytes (got {})",
-                    markdown_text.len()
-                ),
-            ));
-        }
-        let outline = self.cached_outline(report).await?;
-        let s = outline
-            .section(section)
-            .ok_or_else(|| Error::NotFound(format!("section {section:?} in report {report:?}")))?;
-        if s.kind != SectionKind::Custom {
-            return Err(Error::invalid(
-                "section_id",
-                "only custom sections are written by people",
-            ));
-        }
-        if outline.status.is_frozen() {
-            return Err(Error::Conflict(format!(
-                "report is {}; its sections are frozen",
-                outline.status
-            )));
-        }
-        let rows = app::sections::custom_rows(markdown_text);
-        let html = crate::markdown::to_safe_html(markdown_text);
-        let saved = self
-            .store()
-            .update_markdown(&SectionEdit {
-                report,
-                section,
-                base_version,
-                markdown: markdown_text,
-                html: &html,
-                rows,
-                actor: &by.name,
-            })
-            .await?;
-        let event = match saved {
-            Saved::Saved(e) => e,
-            Saved::Stale {
-                current_version,
-                current_markdown,
-            } => {
-                return Ok(Edit::Stale {
-                    current_version,
-                    current_markdown,
-                })
-            }
-        };
-        let mut evict = vec![
-            Pattern::section(report.as_str(), section.as_str()),
-            Pattern::exact(&Key::Report {
-                report: report.to_string(),
-            }),
-        ];
-        for s in outline
-            .sections
-            .iter()
-            .filter(|s| s.kind == SectionKind::ExecutiveSummary)
-        {
-            evict.push(Pattern::section(report.as_str(), s.id.as_str()));
-        }
-        self.evict(&evict).await;
-        let written = Written {
-            version: base_version + 1,
-            offset: event.offset,
-        };
-        self.publish([event.clone()]);
-        Ok(Edit::Saved(written, event))
     }
 
     /// Moves a report to `to`. Approving freezes every section as readers see it now.

@@ -2,6 +2,8 @@
 //! made while Redis was away, credentials that ended), sign-in failures, and generation
 //! claims (one generation per request key at a time, whichever instance is asked).
 
+use sqlx::AnyConnection;
+
 use super::Store;
 use crate::error::Result;
 use crate::events::now_ms;
@@ -16,6 +18,42 @@ pub struct LogEntry {
 
 /// Entries are kept this long: an instance more than an hour behind restarts from now.
 const LOG_KEEP_MS: i64 = 3600 * 1000;
+/// The log is trimmed of entries older than that on every this-many-th append.
+const TRIM_EVERY: i64 = 100;
+
+/// An entry for the cluster log that a write adds in its own transaction, so that other
+/// instances hear of it exactly when the write is committed.
+#[derive(Debug, Clone, Copy)]
+pub struct LogNote<'a> {
+    pub kind: &'a str,
+    pub payload: &'a str,
+}
+
+/// Appends `note` on `conn` (on its own, or inside the caller's transaction).
+pub(super) async fn log_on(conn: &mut AnyConnection, note: LogNote<'_>) -> Result<()> {
+    let now = now_ms() as i64;
+    let seq: i64 =
+        sqlx::query_scalar("INSERT INTO cluster_log (kind, payload, at_ms) VALUES ($1, $2, $3) RETURNING seq")
+            .bind(note.kind)
+            .bind(note.payload)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?;
+    trim_log(conn, seq, now).await
+}
+
+/// After entry `seq` was added at `now`: drops entries older than [`LOG_KEEP_MS`], but only
+/// on every [`TRIM_EVERY`]-th entry. Every edit adds one; trimming on each doubled an edit's
+/// round trips, and an hour's entries are kept either way.
+pub(super) async fn trim_log(conn: &mut AnyConnection, seq: i64, now: i64) -> Result<()> {
+    if seq % TRIM_EVERY == 0 {
+        sqlx::query("DELETE FROM cluster_log WHERE at_ms < $1")
+            .bind(now - LOG_KEEP_MS)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
 
 /// How a generation claim stands for the one who asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,18 +67,8 @@ pub enum Claim {
 impl Store {
     pub async fn log_append(&self, kind: &str, payload: &str) -> Result<()> {
         self.timed(async {
-            let now = now_ms() as i64;
-            sqlx::query("INSERT INTO cluster_log (kind, payload, at_ms) VALUES ($1, $2, $3)")
-                .bind(kind)
-                .bind(payload)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-            sqlx::query("DELETE FROM cluster_log WHERE at_ms < $1")
-                .bind(now - LOG_KEEP_MS)
-                .execute(&self.pool)
-                .await?;
-            Ok(())
+            let mut conn = self.pool.acquire().await?;
+            log_on(&mut conn, LogNote { kind, payload }).await
         })
         .await
     }

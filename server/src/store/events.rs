@@ -26,20 +26,50 @@ pub(super) async fn append(
             .bind(report.as_str())
             .fetch_one(&mut **tx)
             .await?;
+    record(tx, report, offset, actor, event).await
+}
+
+/// Stores `event` under `offset`, which the caller took inside `tx` by moving the report's
+/// `last_offset` on (as [`append`] does; an edit does it in the statement that also checks
+/// the report is still editable, to save a round trip).
+pub(super) async fn record(
+    tx: &mut Transaction<'static, Any>,
+    report: &ReportId,
+    offset: i64,
+    actor: &str,
+    event: ReportEvent,
+) -> Result<StoredEvent> {
     let at_ms = now_ms();
-    let payload = serde_json::to_value(&event).map_err(corrupt)?;
     sqlx::query(
         "INSERT INTO report_events (report_id, seq, kind, payload, actor, at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(report.as_str())
     .bind(offset)
     .bind(event.kind())
-    .bind(payload["data"].to_string())
+    .bind(payload(&event)?)
     .bind(actor)
     .bind(at_ms as i64)
     .execute(&mut **tx)
     .await?;
-    // Trim now and then rather than on every write: every 100th offset.
+    recorded(tx, report, offset, at_ms, actor, event).await
+}
+
+/// The `payload` column of an event's row: its data, as JSON text.
+pub(super) fn payload(event: &ReportEvent) -> Result<String> {
+    let value = serde_json::to_value(event).map_err(corrupt)?;
+    Ok(value["data"].to_string())
+}
+
+/// After an event's row is written under `offset` inside `tx`: trims the log now and then
+/// (every 100th offset, not on every write) and returns the event as stored.
+pub(super) async fn recorded(
+    tx: &mut Transaction<'static, Any>,
+    report: &ReportId,
+    offset: i64,
+    at_ms: u64,
+    actor: &str,
+    event: ReportEvent,
+) -> Result<StoredEvent> {
     if offset % 100 == 0 {
         sqlx::query("DELETE FROM report_events WHERE report_id = $1 AND seq <= $2 AND at_ms < $3")
             .bind(report.as_str())

@@ -5,6 +5,7 @@
 
 mod cluster;
 mod comments;
+mod edits;
 mod events;
 pub mod frozen;
 mod project_rows;
@@ -21,11 +22,12 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 use sqlx::{Any, Executor};
 
-pub use cluster::{Claim, LogEntry};
+pub use cluster::{Claim, LogEntry, LogNote};
 pub use comments::NewComment;
+pub use edits::{Saved, SectionEdit};
 pub use events::{RoomState, TooOld};
 pub use project_rows::ProjectSummary;
-pub use reports::{AuditEntry, NewReport, NewSection, ReportRow, Saved, SectionEdit, SectionRow, TemplateSection};
+pub use reports::{AuditEntry, NewReport, NewSection, ReportRow, SectionRow, TemplateSection};
 pub use tokens::{Session, TokenRow};
 
 use crate::error::{Context, Error, Result};

@@ -1,6 +1,6 @@
-//! Templates, reports, their sections and audit log. Every write here happens in one
-//! transaction together with its event (see `events.rs`) and returns the stored event for
-//! the caller to publish.
+//! Templates, reports, their sections and audit log (a section's edit, the hot write, is
+//! `edits.rs`). Every write here happens in one transaction together with its event (see
+//! `events.rs`) and returns the stored event for the caller to publish.
 
 use std::collections::HashMap;
 
@@ -80,31 +80,6 @@ pub struct AuditEntry {
     pub actor: String,
     pub at: String,
     pub detail: String,
-}
-
-/// A custom section's new text, saved against the version it was edited from.
-#[derive(Debug, Clone, Copy)]
-pub struct SectionEdit<'a> {
-    pub report: &'a ReportId,
-    pub section: &'a SectionId,
-    pub base_version: u32,
-    pub markdown: &'a str,
-    /// The Markdown rendered (sanitised), carried by the event.
-    pub html: &'a str,
-    /// Its placeholder's row count.
-    pub rows: u32,
-    pub actor: &'a str,
-}
-
-/// The result of saving a section against a base version.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Saved {
-    Saved(StoredEvent),
-    /// Someone saved first: the current version and Markdown, so nothing is lost.
-    Stale {
-        current_version: u32,
-        current_markdown: String,
-    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -316,65 +291,6 @@ impl Store {
                 latest.entry(r.project_id.clone()).or_insert(r);
             }
             Ok(latest)
-        })
-        .await
-    }
-
-    /// Saves a custom section's Markdown (and its rendered HTML, for the event) if
-    /// `base_version` is still current, with its event, in one transaction.
-    pub async fn update_markdown(&self, edit: &SectionEdit<'_>) -> Result<Saved> {
-        let SectionEdit {
-            report,
-            section,
-            base_version,
-            markdown,
-            html,
-            rows,
-            actor,
-        } = *edit;
-        self.timed(async {
-            let mut tx = self.write_tx().await?;
-            let done = sqlx::query(
-                "UPDATE report_sections SET markdown = $1, rows = $2, version = version + 1 \
-                 WHERE report_id = $3 AND id = $4 AND version = $5",
-            )
-            .bind(markdown)
-            .bind(i64::from(rows))
-            .bind(report.as_str())
-            .bind(section.as_str())
-            .bind(i64::from(base_version))
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                let current: Option<(i64, String)> =
-                    sqlx::query_as("SELECT version, markdown FROM report_sections WHERE report_id = $1 AND id = $2")
-                        .bind(report.as_str())
-                        .bind(section.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let (version, current_markdown) =
-                    current.ok_or_else(|| Error::NotFound(format!("section {section:?} in report {report:?}")))?;
-                return Ok(Saved::Stale {
-                    current_version: u32::try_from(version).map_err(corrupt)?,
-                    current_markdown,
-                });
-            }
-            sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
-                .bind(now_text())
-                .bind(report.as_str())
-                .execute(&mut *tx)
-                .await?;
-            audit(&mut tx, report, "section_edited", actor, section.as_str()).await?;
-            let event = ReportEvent::SectionUpdated {
-                section_id: section.clone(),
-                version: base_version + 1,
-                content: markdown.to_owned(),
-                html: html.to_owned(),
-                user: actor.to_owned(),
-            };
-            let stored = append(&mut tx, report, actor, event).await?;
-            tx.commit().await?;
-            Ok(Saved::Saved(stored))
         })
         .await
     }

@@ -126,6 +126,55 @@ async fn editing_one_reports_section_leaves_the_other_reports_keys() {
         .contains("<strong>text</strong>"));
 }
 
+/// The completeness line of the summary as the lazy island gets it (the way readers see
+/// it: through the outline and the cached section HTML).
+async fn completeness(app: &TestApp, report: &str) -> String {
+    let res = app.lazy_section(report, "summary").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = res.text().await.expect("body");
+    let line = body
+        .split("class=\\\"completeness\\\"")
+        .nth(1)
+        .or_else(|| body.split("class=\"completeness\"").nth(1))
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("no completeness in {body}"));
+    line.to_owned()
+}
+
+/// An edit evicts the summary as well as the section: its completeness counts the custom
+/// sections that are written, so a reader right after the edit must see the new count —
+/// and the old one again once the text is blanked (the edit finds the summary's keys
+/// without reading the outline).
+#[tokio::test]
+async fn an_edit_between_blank_and_written_reaches_the_cached_summary() {
+    let app = with_redis().await;
+    app.import(&sample_project("atlas")).await;
+    let id = app.generate("atlas", "2026-10", "technical").await;
+    let blank = completeness(&app, &id).await;
+    assert!(
+        !keys(&app, &format!("pmr:section:{id}:summary:*")).is_empty(),
+        "the summary is cached"
+    );
+    let path = format!("/api/v1/reports/{id}/sections/technical-progress");
+    for (base, text) in [(1, "Written **now**"), (2, "   ")] {
+        let (status, body) = app
+            .send_json(
+                Method::PUT,
+                &path,
+                Some(Role::Editor),
+                &json!({ "base_version": base, "content": text }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let now = completeness(&app, &id).await;
+        if base == 1 {
+            assert_ne!(now, blank, "a written section counts at once");
+        } else {
+            assert_eq!(now, blank, "a blanked one stops counting at once");
+        }
+    }
+}
+
 #[tokio::test]
 async fn importing_a_project_evicts_its_keys_only() {
     let app = with_redis().await;

@@ -11,6 +11,7 @@ mod cache;
 mod cli;
 mod cluster;
 mod collab;
+mod edit_cost;
 mod hostile;
 mod import;
 mod matrix;

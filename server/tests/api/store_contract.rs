@@ -1,7 +1,8 @@
 //! The store's contract, one set of checks run against both backends: an SQLite file and a
 //! PostgreSQL cluster of the test's own. Projects round-trip; report ids are taken once;
 //! writes carry gap-free offsets even when many race; a stale version and a moved status
-//! are refused; events replay in order; comments thread; tokens and sessions end.
+//! are refused, and so is an edit of a computed section or a frozen report, by the store
+//! itself; events replay in order; comments thread; tokens and sessions end.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use app::domain::{ReportId, ReportStatus, SectionId, Template};
 use app::dto::{Priority, Role, SectionKind};
 use engine::{Period, Project};
 use futures::future::join_all;
+use server::error::Error;
 use server::store::{NewComment, NewReport, NewSection, Saved, SectionEdit, Store};
 
 use crate::helpers::sample_project;
@@ -68,6 +70,7 @@ async fn edit(s: &Store, report: &ReportId, base: u32, text: &str) -> Saved {
         html: text,
         rows: 3,
         actor: "tester",
+        note: None,
     })
     .await
     .expect("saved or stale")
@@ -191,6 +194,47 @@ async fn contract(s: Store) {
         .await
         .is_err());
     assert_eq!(s.audit_log(&report).await.expect("audit").len(), 3);
+
+    // An edit is refused, with nothing written, unless it is of a custom section of an
+    // editable report: the store checks this itself, inside the edit's own statements.
+    let refused = |report: &'static str, section: &'static str| {
+        let s = s.clone();
+        async move {
+            s.update_markdown(&SectionEdit {
+                report: &rid(report),
+                section: &sid(section),
+                base_version: 2,
+                markdown: "refused",
+                html: "refused",
+                rows: 1,
+                actor: "tester",
+                note: None,
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        refused("nowhere-2026-10", "notes").await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        refused("atlas-2026-10", "ghost").await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        refused("atlas-2026-10", "summary").await,
+        Err(Error::Invalid(_))
+    ));
+    s.set_status(&report, ReportStatus::Review, ReportStatus::Approved, "tester", &[])
+        .await
+        .expect("approved");
+    assert!(matches!(
+        refused("atlas-2026-10", "notes").await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(s.last_offset(&report).await.expect("offset"), 27, "no offset taken");
+    assert_eq!(s.audit_log(&report).await.expect("audit").len(), 4, "no audit entry");
+    assert_eq!(s.section_markdown(&report, &sid("notes")).await.expect("read"), "one");
 
     // Tokens and sessions: revoking ends both.
     let token = s.insert_token("alice", Role::Editor, "hash-a").await.expect("token");

@@ -1,6 +1,7 @@
 //! What happens on one instance is seen on the other: edits and presence (A → B), comments
-//! (B → A), a revoked token (revoked on A, its socket on B closed), an import (through A,
-//! B's cached sections replaced), and one report from two simultaneous generations.
+//! (B → A), a revoked token (revoked on A, its socket on B closed), an import and an edit
+//! (through A, B's cached sections replaced within a second), and one report from two
+//! simultaneous generations.
 
 use std::time::{Duration, Instant};
 
@@ -139,6 +140,50 @@ async fn an_import_through_one_instance_replaces_what_the_other_serves_with_redi
 #[tokio::test]
 async fn an_import_through_one_instance_replaces_what_the_other_serves_from_memory() {
     import_via_a_is_seen_by_b(Cluster::start(false)).await;
+}
+
+/// A custom section as B's lazy island gets it: through B's cached outline and section.
+async fn lazy_on(app: &crate::helpers::TestApp, report: &str) -> String {
+    let res = app.lazy_section(report, NOTES).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("body")
+}
+
+/// A section edited through A is what B serves within a second. Without Redis, B's copy
+/// lives in its own memory for an hour, and only the cluster log — the note the edit's
+/// transaction writes — can evict it.
+async fn edit_via_a_is_seen_by_b(cluster: Cluster) {
+    let (a, b, id) = cluster.pair_with_report().await;
+    let before = lazy_on(&b, &id).await;
+    assert_eq!(lazy_on(&b, &id).await, before, "B serves it from its cache");
+    let (status, body) = a
+        .send_json(
+            reqwest::Method::PUT,
+            &format!("/api/v1/reports/{id}/sections/{NOTES}"),
+            Some(Role::Editor),
+            &json!({ "base_version": 1, "content": "Seen **on B**" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let on_b = lazy_on(&b, &id).await;
+        if on_b.contains("<strong>on B</strong>") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "B still serves the old section: {on_b}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_edit_through_one_instance_replaces_what_the_other_serves_with_redis() {
+    edit_via_a_is_seen_by_b(Cluster::start(true)).await;
+}
+
+#[tokio::test]
+async fn an_edit_through_one_instance_replaces_what_the_other_serves_from_memory() {
+    edit_via_a_is_seen_by_b(Cluster::start(false)).await;
 }
 
 #[tokio::test]
