@@ -12,9 +12,11 @@
 //!   its cache while Redis is away; an edit writes its eviction in its own transaction) and
 //!   **credentials that ended** go through the store's cluster log (`poller.rs`), read by
 //!   every instance every half second: each applies the evictions to its in-process cache
-//!   and closes the ended users' sockets.
+//!   and closes the ended users' sockets; numbers that commit out of order are asked for
+//!   again until they show up (`cursor.rs`).
 //! - Sign-in failures and generation claims are shared in the store (see `store::cluster`).
 
+mod cursor;
 mod fanout;
 mod poller;
 mod presence;

@@ -1,13 +1,15 @@
 //! Reads the store's cluster log every half second: evictions another instance made
 //! (applied to this instance's in-process cache and near cache) and credentials that ended
-//! (their sockets close here too). With a shared store but no Redis fan-out, the rooms also
+//! (their sockets close here too). Entries that commit out of number order are not missed
+//! (`cursor`). With a shared store but no Redis fan-out, the rooms also
 //! catch up from the store every second, so events reach this instance's clients late but
 //! never lost. With SQLite (one instance) there is nobody to hear from: nothing runs.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::cursor::LogCursor;
 use super::{ENDED, INVALIDATE};
 use crate::cache::Pattern;
 use crate::state::AppState;
@@ -22,7 +24,7 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
     let (services, collab, fanout_live) = (state.services.clone(), state.collab.clone(), state.fanout_live.clone());
     let auth = state.auth.clone();
     tokio::spawn(async move {
-        let mut seen = services.log_head().await.unwrap_or(0);
+        let mut cursor = LogCursor::new(services.log_head().await.unwrap_or(0));
         let mut tick = tokio::time::interval(EVERY);
         let mut rounds = 0u64;
         loop {
@@ -31,10 +33,14 @@ pub fn spawn(state: &AppState, mut stop: watch::Receiver<bool>) {
                 _ = stop.changed() => return,
             }
             rounds += 1;
-            match services.log_since(seen).await {
+            let now = Instant::now();
+            cursor.expire(now);
+            match services.log_since(cursor.seen(), &cursor.gaps()).await {
                 Ok(entries) => {
                     for e in entries {
-                        seen = seen.max(e.seq);
+                        if !cursor.take(e.seq, now) {
+                            continue;
+                        }
                         match e.kind.as_str() {
                             INVALIDATE => match serde_json::from_str::<Vec<Pattern>>(&e.payload) {
                                 Ok(patterns) => services.evict_local(&patterns),

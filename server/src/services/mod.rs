@@ -184,9 +184,9 @@ impl PmrServices {
         self.store().log_head().await
     }
 
-    /// Cluster log entries after `seq`.
-    pub async fn log_since(&self, seq: i64) -> crate::error::Result<Vec<crate::store::LogEntry>> {
-        self.store().log_since(seq).await
+    /// Cluster log entries after `seq` and those numbered in `gaps`.
+    pub async fn log_since(&self, seq: i64, gaps: &[i64]) -> crate::error::Result<Vec<crate::store::LogEntry>> {
+        self.store().log_since(seq, gaps).await
     }
 
     /// When this process started serving.

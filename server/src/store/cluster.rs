@@ -73,17 +73,22 @@ impl Store {
         .await
     }
 
-    /// Entries after `seq`, oldest first.
-    pub async fn log_since(&self, seq: i64) -> Result<Vec<LogEntry>> {
-        self.timed(async {
-            Ok(
-                sqlx::query_as("SELECT seq, kind, payload FROM cluster_log WHERE seq > $1 ORDER BY seq LIMIT 1000")
-                    .bind(seq)
-                    .fetch_all(&self.pool)
-                    .await?,
+    /// Entries after `seq` and those numbered in `gaps` (numbers skipped earlier, see
+    /// `cluster::cursor`), oldest first, at most 1,000.
+    pub async fn log_since(&self, seq: i64, gaps: &[i64]) -> Result<Vec<LogEntry>> {
+        // The gaps are this process's own integers, written into the statement: a list
+        // bound as one parameter would need arrays, which the `Any` driver does not carry.
+        let sql = if gaps.is_empty() {
+            "SELECT seq, kind, payload FROM cluster_log WHERE seq > $1 ORDER BY seq LIMIT 1000".to_owned()
+        } else {
+            let list: Vec<String> = gaps.iter().map(i64::to_string).collect();
+            format!(
+                "SELECT seq, kind, payload FROM cluster_log WHERE seq > $1 OR seq IN ({}) ORDER BY seq LIMIT 1000",
+                list.join(", ")
             )
-        })
-        .await
+        };
+        self.timed(async { Ok(sqlx::query_as(&sql).bind(seq).fetch_all(&self.pool).await?) })
+            .await
     }
 
     /// The latest entry's number (where a starting instance begins reading).

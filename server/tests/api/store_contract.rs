@@ -253,6 +253,18 @@ async fn contract(s: Store) {
     );
     assert!(!s.revoke_token(token.id).await.expect("ran"), "only once");
     assert_eq!(s.list_tokens().await.expect("list").len(), 1);
+
+    // The cluster log reads what is new and, asked for them, numbers it skipped before.
+    let head = s.log_head().await.expect("head");
+    for kind in ["a", "b", "c"] {
+        s.log_append(kind, "[]").await.expect("appended");
+    }
+    let kinds = |entries: Vec<server::store::LogEntry>| entries.into_iter().map(|e| e.kind).collect::<Vec<_>>();
+    let all = s.log_since(head, &[]).await.expect("read");
+    assert_eq!(kinds(all.clone()), ["a", "b", "c"]);
+    let first = all[0].seq;
+    let again = s.log_since(all[2].seq, &[first]).await.expect("read");
+    assert_eq!(kinds(again), ["a"], "a gap asked for again");
     s.ping().await.expect("answers");
 }
 
