@@ -50,7 +50,7 @@ wait_for() { # what, command…
 
 if [ ! -x "$pmr" ] || [ ! -x "$load" ]; then
     say "building the release server and load generator"
-    cargo build --release --locked -p server --bin pmr -p pmr-load >&2
+    cargo build --release --locked -p server -p pmr-load --bin pmr --bin pmr-load >&2
 fi
 # 10,000 sockets in the server and as many in the generator: raise the descriptor limit.
 ulimit -n "$(ulimit -Hn)"
