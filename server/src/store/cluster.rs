@@ -107,7 +107,7 @@ impl Store {
     pub async fn count_sign_in_failure(&self, key: &str, window_ms: i64) -> Result<i64> {
         self.timed(async {
             let now = now_ms() as i64;
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let n: i64 = sqlx::query_scalar(
                 "INSERT INTO sign_in_failures (key, window_start, failures) VALUES ($1, $2, 1) \
                  ON CONFLICT (key) DO UPDATE SET \
@@ -134,7 +134,7 @@ impl Store {
     pub async fn claim_generation(&self, key: &str, ttl_ms: i64) -> Result<Claim> {
         self.timed(async {
             let now = now_ms() as i64;
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             // A claim that expired (its holder crashed, or finished long ago) is free again.
             sqlx::query("DELETE FROM generation_claims WHERE key = $1 AND expires_ms < $2")
                 .bind(key)

@@ -52,7 +52,7 @@ impl Store {
     /// Stores a comment with its event. A parent must be a comment of the same report.
     pub async fn add_comment(&self, c: &NewComment<'_>) -> Result<(Comment, StoredEvent)> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             if let Some(parent) = c.parent {
                 let found: Option<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE id = $1 AND report_id = $2")
                     .bind(parent)
@@ -91,7 +91,7 @@ impl Store {
     /// report; `Conflict` when it was resolved already.
     pub async fn resolve_comment(&self, report: &ReportId, id: i64, user: &str) -> Result<StoredEvent> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let done = sqlx::query(
                 "UPDATE comments SET resolved_by = $1, resolved_at = $2 \
                  WHERE id = $3 AND report_id = $4 AND resolved_at IS NULL",

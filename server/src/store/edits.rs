@@ -102,7 +102,7 @@ impl Store {
             user: edit.actor.to_owned(),
         };
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let stored = match self.dialect {
                 Dialect::Sqlite => step_by_step(&mut tx, edit, event).await?,
                 Dialect::Postgres => at_once(&mut tx, edit, event).await?,

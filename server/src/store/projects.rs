@@ -19,7 +19,7 @@ impl Store {
     /// project that is not frozen), written in the same transaction.
     pub async fn save_project(&self, p: &Project, actor: &str) -> Result<(i64, Vec<StoredEvent>)> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let id = p.id.as_str();
             let now = now_text();
             let version: Option<i64> = sqlx::query_scalar("SELECT data_version FROM projects WHERE id = $1")

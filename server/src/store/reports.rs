@@ -184,7 +184,7 @@ impl Store {
     pub async fn create_report(&self, r: &NewReport) -> Result<Option<StoredEvent>> {
         self.timed(async {
             let now = now_text();
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM reports WHERE id = $1")
                 .bind(r.id.as_str())
                 .fetch_optional(&mut *tx)
@@ -331,7 +331,7 @@ impl Store {
         actor: &str,
     ) -> Result<StoredEvent> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             for (section, n) in rows {
                 sqlx::query("UPDATE report_sections SET rows = $1 WHERE report_id = $2 AND id = $3")
                     .bind(i64::from(*n))
@@ -362,7 +362,7 @@ impl Store {
         frozen: &[(SectionId, FrozenSection)],
     ) -> Result<StoredEvent> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let moved = sqlx::query("UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
                 .bind(to.as_str())
                 .bind(now_text())

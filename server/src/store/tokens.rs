@@ -86,7 +86,7 @@ impl Store {
     /// Revokes a token and ends its sessions at once. False when there is no such live token.
     pub async fn revoke_token(&self, id: i64) -> Result<bool> {
         self.timed(async {
-            let mut tx = self.write_tx().await?;
+            let (_turn, mut tx) = self.write_tx().await?;
             let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now_text())
                 .bind(id)
