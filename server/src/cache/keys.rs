@@ -72,46 +72,92 @@ impl fmt::Display for Key {
     }
 }
 
-/// A set of keys to evict: an exact key, or a glob ending in `*`.
+/// A set of keys to evict: an exact key, or a glob ending in `*`. Travels (in the cluster
+/// log) as its glob alone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Pattern(String);
+#[serde(from = "String", into = "String")]
+pub struct Pattern {
+    glob: String,
+    /// For a section's versions after an edit: the version the edit made (see
+    /// [`Pattern::section_edited`]).
+    newest: Option<u32>,
+}
+
+impl From<String> for Pattern {
+    fn from(glob: String) -> Self {
+        Self { glob, newest: None }
+    }
+}
+
+impl From<Pattern> for String {
+    fn from(p: Pattern) -> Self {
+        p.glob
+    }
+}
+
+/// How many of a section's latest versions an edit evicts by key from Redis.
+pub const EDITED_VERSIONS: u32 = 32;
 
 impl Pattern {
+    fn of(glob: String) -> Self {
+        Self { glob, newest: None }
+    }
     pub fn exact(key: &Key) -> Self {
-        Self(key.to_string())
+        Self::of(key.to_string())
     }
     /// Every period's metrics of a project.
     pub fn project_metrics(project: &str) -> Self {
-        Self(format!("pmr:metrics:{project}:*"))
+        Self::of(format!("pmr:metrics:{project}:*"))
     }
     /// Everything computed for a report: outline, insights, forecast, all sections.
     pub fn report(report: &str) -> Vec<Self> {
         vec![
-            Self(format!("pmr:report:{report}")),
-            Self(format!("pmr:insights:{report}")),
-            Self(format!("pmr:monte_carlo:{report}")),
-            Self(format!("pmr:section:{report}:*")),
+            Self::of(format!("pmr:report:{report}")),
+            Self::of(format!("pmr:insights:{report}")),
+            Self::of(format!("pmr:monte_carlo:{report}")),
+            Self::of(format!("pmr:section:{report}:*")),
         ]
     }
     /// Every version of one section.
     pub fn section(report: &str, section: &str) -> Self {
-        Self(format!("pmr:section:{report}:{section}:v*"))
+        Self::of(format!("pmr:section:{report}:{section}:v*"))
+    }
+    /// A section's versions after an edit that made version `newest`. In memory it is the
+    /// glob of [`Pattern::section`]. Redis deletes the latest [`EDITED_VERSIONS`] versions
+    /// by key instead ([`Pattern::keys`]): a glob there is a `SCAN` of the whole keyspace,
+    /// once per edit. Older versions' keys can only be asked for by a reader holding an
+    /// outline from that many edits ago, and hold that version's text or a newer one (a
+    /// key is only ever written from an outline's version, with what the store held then):
+    /// never older text under a newer version. They expire with their time to live.
+    pub fn section_edited(report: &str, section: &str, newest: u32) -> Self {
+        Self {
+            newest: Some(newest),
+            ..Self::section(report, section)
+        }
     }
     /// All of PMR's keys.
     pub fn all() -> Self {
-        Self("pmr:*".into())
+        Self::of("pmr:*".into())
     }
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.glob
     }
     pub fn is_glob(&self) -> bool {
-        self.0.ends_with('*')
+        self.glob.ends_with('*')
+    }
+    /// The exact keys a glob stands for where they are known (see
+    /// [`Pattern::section_edited`]); `None` for every other pattern.
+    pub fn keys(&self) -> Option<Vec<String>> {
+        let newest = self.newest?;
+        let prefix = self.glob.strip_suffix('*')?;
+        let oldest = newest.saturating_sub(EDITED_VERSIONS - 1);
+        Some((oldest..=newest).map(|v| format!("{prefix}{v}")).collect())
     }
     /// Whether `key` (without the configured prefix) falls under this pattern.
     pub fn matches(&self, key: &str) -> bool {
-        match self.0.strip_suffix('*') {
+        match self.glob.strip_suffix('*') {
             Some(prefix) => key.starts_with(prefix),
-            None => key == self.0,
+            None => key == self.glob,
         }
     }
 }
@@ -163,5 +209,25 @@ mod tests {
         assert!(all.iter().any(|p| p.matches("pmr:section:r1:x:v1")));
         assert!(!all.iter().any(|p| p.matches("pmr:section:r10:x:v1")));
         assert!(!all.iter().any(|p| p.matches("pmr:report:r10")));
+    }
+
+    #[test]
+    fn an_edited_section_names_its_latest_versions_and_travels_as_its_glob() {
+        let p = Pattern::section_edited("r1", "notes", 40);
+        assert!(
+            p.is_glob() && p.matches("pmr:section:r1:notes:v3"),
+            "in memory: every version"
+        );
+        let keys = p.keys().expect("known keys");
+        assert_eq!(keys.len(), EDITED_VERSIONS as usize);
+        assert_eq!(keys.first().map(String::as_str), Some("pmr:section:r1:notes:v9"));
+        assert_eq!(keys.last().map(String::as_str), Some("pmr:section:r1:notes:v40"));
+        let early = Pattern::section_edited("r1", "notes", 1).keys().expect("known keys");
+        assert_eq!(early, ["pmr:section:r1:notes:v0", "pmr:section:r1:notes:v1"]);
+        assert_eq!(Pattern::section("r1", "notes").keys(), None);
+        let json = serde_json::to_string(&p).expect("serialises");
+        assert_eq!(json, r#""pmr:section:r1:notes:v*""#);
+        let back: Pattern = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, Pattern::section("r1", "notes"));
     }
 }

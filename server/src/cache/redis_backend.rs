@@ -104,22 +104,27 @@ impl RedisBackend {
         .await
     }
 
-    /// Deletes the keys under `patterns`: exact keys directly, globs by `SCAN` (never `KEYS`,
-    /// which blocks Redis). Returns how many were deleted.
+    /// Deletes the keys under `patterns`: exact keys directly (and those a pattern knows,
+    /// [`Pattern::keys`]), other globs by `SCAN` (never `KEYS`, which blocks Redis).
+    /// Returns how many were deleted.
     pub async fn delete(&self, patterns: &[Pattern]) -> Result<u64, RedisDown> {
         let mut c = self.conn().await?;
         let mut deleted = 0u64;
-        let exact: Vec<String> = patterns
-            .iter()
-            .filter(|p| !p.is_glob())
-            .map(|p| self.key(p.as_str()))
-            .collect();
+        let mut exact: Vec<String> = Vec::new();
+        let mut globs = Vec::new();
+        for p in patterns {
+            match p.keys() {
+                Some(keys) => exact.extend(keys.iter().map(|k| self.key(k))),
+                None if p.is_glob() => globs.push(p),
+                None => exact.push(self.key(p.as_str())),
+            }
+        }
         if !exact.is_empty() {
             deleted += self
                 .deadline(redis::cmd("DEL").arg(&exact).query_async::<u64>(&mut c))
                 .await?;
         }
-        for p in patterns.iter().filter(|p| p.is_glob()) {
+        for p in globs {
             let keys = self.scan(&mut c, &self.key(p.as_str())).await?;
             for chunk in keys.chunks(500) {
                 deleted += self

@@ -15,8 +15,10 @@
 //!
 //! What an edit must evict, and why each:
 //! - the section's keys (`pmr:section:{report}:{section}:v*`): its HTML changed. All
-//!   versions, not just the base one, so a key a reader re-created from an outline read
-//!   before an earlier edit cannot outlive this one;
+//!   versions in memory, not just the base one, so a key a reader re-created from an
+//!   outline read before an earlier edit cannot outlive this one; in Redis the latest 32
+//!   by key, not by a `SCAN` of the keyspace per edit (`cache::Pattern::section_edited`
+//!   says why that is enough);
 //! - the outline (`pmr:report:{report}`): it holds the section's version (which picks the
 //!   section key readers fetch), its rows (the placeholder's height), whether it has
 //!   content, and the report's `updated_at` — all changed by the edit;
@@ -107,7 +109,7 @@ impl PmrServices {
         }
         let rows = app::sections::custom_rows(markdown_text);
         let html = crate::markdown::to_safe_html(markdown_text);
-        let evict = self.evictions(report, section).await?;
+        let evict = self.evictions(report, section, base_version + 1).await?;
         // With several instances the eviction reaches the others through the cluster log,
         // written by the edit's own transaction: no round trip and commit of its own.
         let note = self.eviction_note(&evict);
@@ -149,10 +151,10 @@ impl PmrServices {
         Ok(Edit::Saved(written, event))
     }
 
-    /// What an edit of `section` evicts (see the module docs).
-    async fn evictions(&self, report: &ReportId, section: &SectionId) -> Result<Vec<Pattern>> {
+    /// What an edit of `section` that makes version `newest` evicts (see the module docs).
+    async fn evictions(&self, report: &ReportId, section: &SectionId, newest: u32) -> Result<Vec<Pattern>> {
         let mut evict = vec![
-            Pattern::section(report.as_str(), section.as_str()),
+            Pattern::section_edited(report.as_str(), section.as_str(), newest),
             Pattern::exact(&Key::Report {
                 report: report.to_string(),
             }),
