@@ -23,8 +23,11 @@ use rand::RngCore;
 use super::network::{Network, Node, NONE};
 use super::run::{draw_risk, Chunk};
 
-/// Iterations per block. At most 64: a node's lanes hit by a risk form one `u64`.
-pub(crate) const LANES: usize = 32;
+/// Iterations per block. At most 64: a node's lanes hit by a risk form one `u64`. Measured
+/// on the 200- and 1,000-package projects: 16 lanes 9–14 % faster than 32, which were
+/// faster than 8 and 64 — wide enough to vectorise, small enough that a block's rows stay
+/// close in cache.
+pub(crate) const LANES: usize = 16;
 
 /// Risks with targets the blocked kernel can carry: one bit each in a path set.
 const MAX_TARGETED: usize = 64;

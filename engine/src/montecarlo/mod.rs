@@ -14,7 +14,7 @@
 //!
 //! Layout: `network` compiles the project once (topological order, flat predecessor
 //! arrays, samplers), `sample` owns the fast three-point sampling, `run` the iteration
-//! kernel and its chunking over threads, `block` the same kernel over 32 iterations at a
+//! kernel and its chunking over threads, `block` the same kernel over 16 iterations at a
 //! time, `paths` the risk sets of the forward pass,
 //! `stats` the percentiles, histograms and correlations, `drivers` the tornado and the
 //! criticality index, `cost_base` the cost to date, `compare` the performance-adjusted

@@ -19,8 +19,8 @@
 //! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
 //!
 //! Two kernels run a chunk, with the same samples bit for bit: the scalar kernel here, one
-//! iteration after another, and the blocked kernel (`block`), 32 iterations side by side,
-//! about a fifth faster; the blocked one runs wherever the network has at most 64 risks
+//! iteration after another, and the blocked kernel (`block`), 16 iterations side by side,
+//! about a quarter faster; the blocked one runs wherever the network has at most 64 risks
 //! with targets ([`Kernel::for_network`]).
 
 use std::hint::select_unpredictable;
