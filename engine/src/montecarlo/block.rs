@@ -299,15 +299,15 @@ fn latest_sinks(net: &Network, b: &Block) -> ([f64; LANES], [u32; LANES]) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::run::{run_with, Execution, Kernel};
+    use super::super::run::{run, Execution, Kernel};
     use super::*;
     use crate::model::Distribution;
     use crate::testkit::synthetic_project;
 
     /// Both kernels over the same network: every sample and count equal, bit for bit.
     fn assert_same(net: &Network, iterations: usize, seed: u64) {
-        let run = |kernel| run_with(net, iterations, seed, 1_000.0, Execution::Sequential, kernel, None);
-        let (blocked, scalar) = (run(Kernel::Blocked), run(Kernel::Scalar));
+        let samples = |kernel| run(net, iterations, seed, 1_000.0, Execution::Sequential, kernel, None);
+        let (blocked, scalar) = (samples(Kernel::Blocked), samples(Kernel::Scalar));
         let (blocked, scalar) = (blocked.expect("not cancelled"), scalar.expect("not cancelled"));
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&blocked.finish), bits(&scalar.finish), "finish, seed {seed}");

@@ -182,6 +182,7 @@ fn run_forecast(
         config.seed,
         reconciliation.cost_to_date,
         execution,
+        run::Kernel::for_network(&net),
         cancel,
     )
     .ok_or(EngineError::Cancelled)?;

@@ -63,31 +63,12 @@ fn words_per_iteration(nodes: usize) -> usize {
     nodes.div_ceil(2)
 }
 
-/// Runs `iterations` iterations; each total cost starts from `cost_to_date`. With a `cancel`
-/// flag, each chunk looks at it before it starts and the run gives up (`None`) once it is
-/// set: a million iterations stop within one chunk's time (about a millisecond) of the
-/// request going away, not after the whole run.
+/// Runs `iterations` iterations with `kernel` ([`Kernel::for_network`] picks the faster one
+/// that fits; the tests compare the two); each total cost starts from `cost_to_date`. With
+/// a `cancel` flag, each chunk looks at it before it starts and the run gives up (`None`)
+/// once it is set: a million iterations stop within one chunk's time (about a millisecond)
+/// of the request going away, not after the whole run.
 pub(crate) fn run(
-    net: &Network,
-    iterations: usize,
-    seed: u64,
-    cost_to_date: f64,
-    exec: Execution,
-    cancel: Option<&AtomicBool>,
-) -> Option<Samples> {
-    run_with(
-        net,
-        iterations,
-        seed,
-        cost_to_date,
-        exec,
-        Kernel::for_network(net),
-        cancel,
-    )
-}
-
-/// [`run`] with the kernel chosen by the caller (the tests compare the two).
-pub(crate) fn run_with(
     net: &Network,
     iterations: usize,
     seed: u64,
