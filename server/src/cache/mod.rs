@@ -7,11 +7,15 @@
 //! again, replays the invalidations made meanwhile, so Redis never serves a value that was
 //! invalidated while it was away.
 //!
+//! Whether Redis serves, and getting it back, is `health.rs`; the figures the cache
+//! reports about itself are `stats.rs`.
+//!
 //! In front of Redis sits a *near cache* (`near.rs`, one second), and beside it the rendered
 //! report pages (`pages.rs`, one second per reader); every eviction empties both here at
 //! once, and other instances' evictions arrive through the cluster log.
 
 mod envelope;
+mod health;
 mod keys;
 mod memory;
 mod near;
@@ -68,9 +72,6 @@ struct Inner {
     usage: Mutex<Option<(Instant, (u64, u64))>>,
 }
 
-/// How long a key count from Redis is good for.
-const USAGE_FRESH: Duration = Duration::from_secs(30);
-
 impl Cache {
     /// Builds the cache and, when a Redis URL is configured, tries it once; never fails —
     /// an unreachable Redis means the memory cache serves until it comes back.
@@ -106,56 +107,6 @@ impl Cache {
             }
         }
         cache
-    }
-
-    /// Retries a down Redis every `reconnect_interval` until `shutdown` fires.
-    pub fn spawn_reconnect_loop(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-        let Some(redis) = self.inner.redis.clone() else { return };
-        let cache = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(cache.inner.config.reconnect_interval);
-            loop {
-                tokio::select! {
-                    _ = tick.tick() => {}
-                    _ = shutdown.changed() => return,
-                }
-                if !cache.inner.redis_up.load(Ordering::SeqCst) {
-                    cache.try_recover(&redis).await;
-                }
-            }
-        });
-    }
-
-    async fn try_recover(&self, redis: &RedisBackend) {
-        if redis.connect().await.is_err() {
-            return;
-        }
-        let missed: Vec<Pattern> = std::mem::take(&mut *lock(&self.inner.missed));
-        if let Err(e) = redis.delete(&missed).await {
-            lock(&self.inner.missed).extend(missed);
-            tracing::debug!(error = %e, "cache: Redis answered but replaying invalidations failed");
-            return;
-        }
-        // Values cached in memory meanwhile would go stale unseen once Redis serves again.
-        self.inner.memory.clear();
-        self.inner.redis_up.store(true, Ordering::SeqCst);
-        tracing::info!(replayed = missed.len(), "cache: Redis is back; using it again");
-    }
-
-    fn mark_down(&self, error: &redis_backend::RedisDown) {
-        self.inner.counters.error();
-        if self.inner.redis_up.swap(false, Ordering::SeqCst) {
-            tracing::warn!(error = %error, "cache: Redis unreachable; serving from the in-process cache");
-        }
-    }
-
-    /// The backend serving right now.
-    pub fn backend(&self) -> Backend {
-        if self.inner.redis_up.load(Ordering::SeqCst) {
-            Backend::Redis
-        } else {
-            Backend::Memory
-        }
     }
 
     pub fn ttl(&self, kind: Kind) -> Duration {
@@ -409,43 +360,6 @@ impl Cache {
         self.inner.near.clear();
         self.inner.pages.forget_all();
         *lock(&self.inner.usage) = None;
-    }
-
-    pub async fn stats(&self) -> CacheStats {
-        let backend = self.backend();
-        let (keys, memory_bytes) = match (&self.inner.redis, backend) {
-            (Some(redis), Backend::Redis) => match self.redis_usage(redis).await {
-                Ok(u) => u,
-                Err(e) => {
-                    self.mark_down(&e);
-                    (self.inner.memory.entry_count().await, self.inner.memory.bytes())
-                }
-            },
-            _ => (self.inner.memory.entry_count().await, self.inner.memory.bytes()),
-        };
-        let configured = self.inner.redis.is_some();
-        self.inner
-            .counters
-            .snapshot(self.backend(), configured, keys, memory_bytes)
-    }
-
-    /// Key count and memory in Redis. Counting PMR's keys takes a SCAN over them, so the
-    /// answer is kept for [`USAGE_FRESH`]: a dashboard polling every few seconds costs one
-    /// SCAN per half minute, not one per poll.
-    async fn redis_usage(&self, redis: &RedisBackend) -> std::result::Result<(u64, u64), redis_backend::RedisDown> {
-        if let Some((at, usage)) = *lock(&self.inner.usage) {
-            if at.elapsed() < USAGE_FRESH {
-                return Ok(usage);
-            }
-        }
-        let usage = redis.usage().await?;
-        *lock(&self.inner.usage) = Some((Instant::now(), usage));
-        Ok(usage)
-    }
-
-    /// Hit rate (%) over the last minute and how many reads it rests on, if there were any.
-    pub fn recent_reads(&self) -> Option<(f64, u64)> {
-        self.inner.counters.recent_reads()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Cache statistics: lifetime hits, misses and errors, a one-minute sliding window for
 //! the monitor's `cache_hit_rate`, and Prometheus counters in the monitor's registry.
+//! `Cache::stats` puts them together with the key count and memory of the serving backend.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,6 +8,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+
+use super::redis_backend::{RedisBackend, RedisDown};
+use super::{lock, Cache};
+
+/// How long a key count from Redis is good for.
+const USAGE_FRESH: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -147,5 +154,45 @@ impl Counters {
             memory_bytes,
             errors: self.errors.load(Ordering::Relaxed),
         }
+    }
+}
+
+/// What the cache reports about itself: the dashboard's and `/api/cache/stats`' figures.
+impl Cache {
+    pub async fn stats(&self) -> CacheStats {
+        let backend = self.backend();
+        let (keys, memory_bytes) = match (&self.inner.redis, backend) {
+            (Some(redis), Backend::Redis) => match self.redis_usage(redis).await {
+                Ok(u) => u,
+                Err(e) => {
+                    self.mark_down(&e);
+                    (self.inner.memory.entry_count().await, self.inner.memory.bytes())
+                }
+            },
+            _ => (self.inner.memory.entry_count().await, self.inner.memory.bytes()),
+        };
+        let configured = self.inner.redis.is_some();
+        self.inner
+            .counters
+            .snapshot(self.backend(), configured, keys, memory_bytes)
+    }
+
+    /// Key count and memory in Redis. Counting PMR's keys takes a SCAN over them, so the
+    /// answer is kept for [`USAGE_FRESH`]: a dashboard polling every few seconds costs one
+    /// SCAN per half minute, not one per poll.
+    async fn redis_usage(&self, redis: &RedisBackend) -> Result<(u64, u64), RedisDown> {
+        if let Some((at, usage)) = *lock(&self.inner.usage) {
+            if at.elapsed() < USAGE_FRESH {
+                return Ok(usage);
+            }
+        }
+        let usage = redis.usage().await?;
+        *lock(&self.inner.usage) = Some((Instant::now(), usage));
+        Ok(usage)
+    }
+
+    /// Hit rate (%) over the last minute and how many reads it rests on, if there were any.
+    pub fn recent_reads(&self) -> Option<(f64, u64)> {
+        self.inner.counters.recent_reads()
     }
 }
