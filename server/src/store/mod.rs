@@ -10,6 +10,7 @@ mod events;
 pub mod frozen;
 mod project_rows;
 mod projects;
+mod report_rows;
 mod reports;
 mod tokens;
 
@@ -27,7 +28,7 @@ pub use comments::NewComment;
 pub use edits::{Saved, SectionEdit};
 pub use events::{RoomState, TooOld};
 pub use project_rows::ProjectSummary;
-pub use reports::{AuditEntry, NewReport, NewSection, ReportRow, SectionRow, TemplateSection};
+pub use report_rows::{AuditEntry, NewReport, NewSection, ReportRow, SectionRow, TemplateSection};
 pub use tokens::{Session, TokenRow};
 
 use crate::error::{Context, Error, Result};

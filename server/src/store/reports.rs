@@ -1,151 +1,22 @@
 //! Templates, reports, their sections and audit log (a section's edit, the hot write, is
 //! `edits.rs`). Every write here happens in one transaction together with its event (see
-//! `events.rs`) and returns the stored event for the caller to publish.
+//! `events.rs`) and returns the stored event for the caller to publish. The rows and their
+//! mapping are `report_rows.rs`.
 
 use std::collections::HashMap;
 
 use app::domain::{ReportId, ReportStatus, SectionId, Template};
-use app::dto::{Priority, SectionKind};
-use engine::{Period, ProjectId};
-use serde::{Deserialize, Serialize};
+use engine::ProjectId;
 use sqlx::{Any, Transaction};
 
 use super::events::append;
 use super::frozen::FrozenSection;
+use super::report_rows::{
+    AuditEntry, NewReport, ReportRecord, ReportRow, SectionRecord, SectionRow, TemplateSection, REPORT_COLUMNS,
+};
 use super::{corrupt, now_text, Store};
 use crate::error::{Error, Result};
 use crate::events::{ReportEvent, StoredEvent};
-
-/// One entry of a template's section list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TemplateSection {
-    pub kind: SectionKind,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub priority: Option<Priority>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportRow {
-    pub id: ReportId,
-    pub project_id: ProjectId,
-    pub period: Period,
-    pub template: Template,
-    pub title: String,
-    pub status: ReportStatus,
-    pub version: u32,
-    pub iterations: u32,
-    pub generated_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SectionRow {
-    pub id: SectionId,
-    pub kind: SectionKind,
-    pub title: String,
-    pub priority: Priority,
-    pub version: u32,
-    pub markdown: String,
-    pub rows: u32,
-    /// The stored form of the section frozen when the report was approved.
-    pub frozen: Option<String>,
-}
-
-pub struct NewSection {
-    pub id: SectionId,
-    pub kind: SectionKind,
-    pub title: String,
-    pub priority: Priority,
-    pub rows: u32,
-}
-
-pub struct NewReport {
-    pub id: ReportId,
-    pub project_id: ProjectId,
-    pub period: Period,
-    pub template: Template,
-    pub title: String,
-    pub iterations: u32,
-    pub generated_by: String,
-    pub sections: Vec<NewSection>,
-}
-
-/// An audit log entry, oldest first.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-pub struct AuditEntry {
-    pub action: String,
-    pub actor: String,
-    pub at: String,
-    pub detail: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct ReportRecord {
-    id: String,
-    project_id: String,
-    period: String,
-    template: String,
-    title: String,
-    status: String,
-    version: i64,
-    iterations: i64,
-    generated_by: String,
-    created_at: String,
-    updated_at: String,
-}
-
-impl TryFrom<ReportRecord> for ReportRow {
-    type Error = Error;
-    fn try_from(r: ReportRecord) -> Result<Self> {
-        Ok(Self {
-            id: ReportId::parse(&r.id).map_err(corrupt)?,
-            project_id: ProjectId::parse(&r.project_id).map_err(corrupt)?,
-            period: Period::parse(&r.period).map_err(corrupt)?,
-            template: Template::parse(&r.template).map_err(corrupt)?,
-            title: r.title,
-            status: ReportStatus::parse(&r.status).map_err(corrupt)?,
-            version: u32::try_from(r.version).map_err(corrupt)?,
-            iterations: u32::try_from(r.iterations).map_err(corrupt)?,
-            generated_by: r.generated_by,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct SectionRecord {
-    id: String,
-    kind: String,
-    title: String,
-    priority: String,
-    version: i64,
-    markdown: String,
-    rows: i64,
-    frozen: Option<String>,
-}
-
-impl TryFrom<SectionRecord> for SectionRow {
-    type Error = Error;
-    fn try_from(r: SectionRecord) -> Result<Self> {
-        Ok(Self {
-            id: SectionId::parse(&r.id).map_err(corrupt)?,
-            kind: SectionKind::parse(&r.kind).ok_or_else(|| corrupt(&r.kind))?,
-            title: r.title,
-            priority: Priority::parse(&r.priority).ok_or_else(|| corrupt(&r.priority))?,
-            version: u32::try_from(r.version).map_err(corrupt)?,
-            markdown: r.markdown,
-            rows: u32::try_from(r.rows).map_err(corrupt)?,
-            frozen: r.frozen,
-        })
-    }
-}
-
-const REPORT_COLUMNS: &str =
-    "id, project_id, period, template, title, status, version, iterations, generated_by, created_at, updated_at";
 
 impl Store {
     pub async fn template(&self, id: Template) -> Result<Vec<TemplateSection>> {
