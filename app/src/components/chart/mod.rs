@@ -156,21 +156,8 @@ pub fn Sparkline(points: Vec<Option<f64>>, label: String) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::scale::{Line, TimeSeries};
+    use super::scale::tests::series;
     use super::*;
-
-    fn series(points: Vec<Option<f64>>, threshold: Option<f64>, unit: &str) -> TimeSeries {
-        TimeSeries {
-            start_ms: 0,
-            bucket_ms: 60_000,
-            lines: vec![Line {
-                label: "p95".into(),
-                points,
-            }],
-            threshold,
-            unit: unit.into(),
-        }
-    }
 
     #[test]
     fn the_caption_names_the_latest_and_highest_values() {
