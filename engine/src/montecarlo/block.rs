@@ -9,25 +9,18 @@
 //! state of the block (finish, critical predecessor and path set per node and lane) is a
 //! few hundred bytes per node, so a 200-node network stays in the core's L2 cache.
 //!
-//! **Same numbers.** The generators are `run`'s, drawn in the same order (each lane's risks,
-//! then each lane's work-package words), and every sum adds the same terms in the same
-//! order, so a chunk gives bit for bit what the scalar kernel gives (a unit test holds the
+//! **Same numbers.** Lane `i` of a block is iteration `i` of it and draws from lane `i` of
+//! the chunk's generators (`lanes`), as the scalar kernel's iteration does, and every sum
+//! adds the same terms in the same order (a risk that does not occur adds 0), so a chunk
+//! gives bit for bit what the scalar kernel gives (a unit test holds the
 //! two together on random projects). Path sets (see `paths`) are one 64-bit word per lane
 //! with a fixed bit per risk that has targets, in risk order, so the sums over a set's
 //! risks run in the order the scalar kernel's slots do. Networks with more than 64 such
 //! risks use the scalar kernel, whose sets grow with the risks that occur.
 
-use rand::rngs::SmallRng;
-use rand::RngCore;
-
+use super::lanes::{LaneRng, LANES};
 use super::network::{Network, Node, NONE};
-use super::run::{draw_risk, Chunk};
-
-/// Iterations per block. At most 64: a node's lanes hit by a risk form one `u64`. Measured
-/// on the 200- and 1,000-package projects: 16 lanes 9–14 % faster than 32, which were
-/// faster than 8 and 64 — wide enough to vectorise, small enough that a block's rows stay
-/// close in cache.
-pub(crate) const LANES: usize = 16;
+use super::run::Chunk;
 
 /// Risks with targets the blocked kernel can carry: one bit each in a path set.
 const MAX_TARGETED: usize = 64;
@@ -42,6 +35,11 @@ pub(crate) fn fits(net: &Network) -> bool {
 struct Block {
     /// Work-package words: word `j` of lane `i` at `j * LANES + i`.
     words: Vec<u64>,
+    /// Risk words: risk `r`'s of lane `i` at `r * LANES + i`.
+    risk_words: Vec<u64>,
+    /// Times node `k` lay on lane `i`'s critical path, at `k * LANES + i`: a counter per
+    /// lane, so the lanes' traces never wait on each other's increments.
+    critical: Vec<u32>,
     fin: Vec<f64>,
     via: Vec<u32>,
     /// Path sets: bit `b` is the `b`-th risk with targets.
@@ -80,6 +78,8 @@ impl Block {
             .collect();
         Self {
             words: vec![0; m.div_ceil(2) * LANES],
+            risk_words: vec![0; net.risks.len() * LANES],
+            critical: vec![0; m * LANES],
             fin: vec![0.0; m * LANES],
             via: vec![NONE; m * LANES],
             set: vec![0; m * LANES],
@@ -109,63 +109,76 @@ impl Block {
 }
 
 /// Runs one chunk with the blocked kernel; returns how often each node was critical.
-pub(crate) fn run_chunk(net: &Network, wp_rng: &mut SmallRng, risk_rng: &mut SmallRng, out: &mut Chunk) -> Vec<u32> {
-    let mut critical = vec![0u32; net.len()];
+pub(crate) fn run_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut LaneRng, out: &mut Chunk) -> Vec<u32> {
     let mut b = Block::new(net);
     let cost_to_date = out.cost_to_date;
     for (f, c) in out.finish.chunks_mut(LANES).zip(out.cost.chunks_mut(LANES)) {
         let lanes = f.len();
         b.reset();
-        for lane in 0..lanes {
-            sample_risks(net, risk_rng, &mut b, lane);
-        }
-        fill_words(net, wp_rng, &mut b, lanes);
+        risk_rng.fill(&mut b.risk_words);
+        wp_rng.fill(&mut b.words);
+        sample_risks(net, &mut b);
         forward(net, &mut b);
-        let (end, last) = latest_sinks(net, &b);
-        trace(&mut critical, &b, &last, lanes);
+        let (end, mut last) = latest_sinks(net, &b);
+        last[lanes..].fill(NONE);
+        trace(&mut b, last);
         for lane in 0..lanes {
             f[lane] = end[lane] + b.project_delay[lane];
             c[lane] = cost_to_date + b.risk_cost[lane] + b.work_cost[lane];
         }
     }
-    critical
+    b.critical
+        .chunks_exact(LANES)
+        .map(|per_lane| per_lane.iter().sum())
+        .collect()
 }
 
-/// Counts, per lane, the nodes of the critical path traced back from the last sink.
-fn trace(critical: &mut [u32], b: &Block, last: &[u32; LANES], lanes: usize) {
-    for (lane, &sink) in last.iter().enumerate().take(lanes) {
-        let mut k = sink;
-        while k != NONE {
-            critical[k as usize] += 1;
-            k = b.via[k as usize * LANES + lane];
-        }
-    }
-}
-
-/// Each lane's work-package words, drawn lane after lane as the scalar kernel draws them
-/// iteration after iteration, stored transposed.
-fn fill_words(net: &Network, wp_rng: &mut SmallRng, b: &mut Block, lanes: usize) {
-    let words = net.len().div_ceil(2);
-    for lane in 0..lanes {
-        for j in 0..words {
-            b.words[j * LANES + lane] = wp_rng.next_u64();
-        }
-    }
-}
-
-/// Draws lane `lane`'s risks as `run::sample_risks` does: costs and target-less delays are
-/// summed, a risk with targets marks the nodes it hits.
-fn sample_risks(net: &Network, rng: &mut SmallRng, b: &mut Block, lane: usize) {
-    for (r, &bit) in net.risks.iter().zip(&b.bit) {
-        if let Some(bits) = draw_risk(r, rng) {
-            b.risk_cost[lane] += r.cost.draw(bits as u16);
-            let d = r.delay.draw((bits >> 16) as u16);
-            if bit == u8::MAX {
-                b.project_delay[lane] += d;
-                continue;
+/// Counts the nodes of each lane's critical path, traced back from its last sink (`NONE`
+/// for a lane past the block's end). The lanes step together, one node each per round, so
+/// sixteen chains of dependent reads overlap instead of following one another.
+fn trace(b: &mut Block, mut at: [u32; LANES]) {
+    loop {
+        let mut live = false;
+        for (lane, k) in at.iter_mut().enumerate() {
+            if *k != NONE {
+                let i = *k as usize * LANES + lane;
+                b.critical[i] += 1;
+                *k = b.via[i];
+                live = true;
             }
-            b.delay[lane * MAX_TARGETED + bit as usize] = d;
-            for &t in &r.targets {
+        }
+        if !live {
+            return;
+        }
+    }
+}
+
+/// Draws every lane's risks as `run::sample_risks` draws one iteration's: costs and
+/// target-less delays are summed (0 where a risk did not occur), a risk with targets marks
+/// the nodes it hits. The draws are made for every lane and kept where the risk occurred:
+/// sixteen table reads at once instead of a branch per lane.
+fn sample_risks(net: &Network, b: &mut Block) {
+    for (r, (risk, &bit)) in net.risks.iter().zip(&b.bit).enumerate() {
+        let words = &b.risk_words[r * LANES..][..LANES];
+        let (mut uc, mut ud, mut occurs) = ([0u16; LANES], [0u16; LANES], [false; LANES]);
+        for i in 0..LANES {
+            (uc[i], ud[i], occurs[i]) = (words[i] as u16, (words[i] >> 16) as u16, risk.occurs(words[i]));
+        }
+        let (mut cost, mut delay) = ([0.0f64; LANES], [0.0f64; LANES]);
+        risk.cost.draw_many(&uc, &mut cost);
+        risk.delay.draw_many(&ud, &mut delay);
+        for i in 0..LANES {
+            b.risk_cost[i] += if occurs[i] { cost[i] } else { 0.0 };
+        }
+        if bit == u8::MAX {
+            for i in 0..LANES {
+                b.project_delay[i] += if occurs[i] { delay[i] } else { 0.0 };
+            }
+            continue;
+        }
+        for (lane, _) in occurs.iter().enumerate().filter(|(_, &o)| o) {
+            b.delay[lane * MAX_TARGETED + bit as usize] = delay[lane];
+            for &t in &risk.targets {
                 let t = t as usize;
                 if b.hit_lanes[t] == 0 {
                     b.touched.push(t as u32);

@@ -26,8 +26,9 @@
 //! **Criticality.** The share of iterations each remaining work package lay on the
 //! critical path.
 
+use super::lanes::LANES;
 use super::network::Network;
-use super::stats::{self, RankCorrelator};
+use super::stats::RankSums;
 use super::{run, Criticality, Driver, DriverKind, Tornado};
 use crate::model::Project;
 
@@ -42,9 +43,13 @@ fn centred_uniform(u: u16) -> f32 {
     (f32::from(u) - 32_767.5) * (1.0 / 65_536.0)
 }
 
+/// The variance of [`centred_uniform`] over its 2¹⁶ equally likely values: `(N² − 1)/(12 N²)`.
+const UNIFORM_VARIANCE: f64 = (1.0 - 1.0 / 4_294_967_296.0) / 12.0;
+
 /// How one risk input (delay or cost) turns into a centred rank score.
 #[derive(Clone, Copy)]
 struct RiskScore {
+    probability: f64,
     /// Score when the risk does not occur.
     absent: f32,
     /// Score when it occurs is `present + scale · centred uniform`.
@@ -57,6 +62,7 @@ impl RiskScore {
         let p = probability;
         if always_zero {
             return Self {
+                probability,
                 absent: 0.0,
                 present: 0.0,
                 scale: 0.0,
@@ -65,18 +71,31 @@ impl RiskScore {
         // Centred: (1 − p)/2 − ½ when absent; (1 − p) + p·u − ½ when present, where
         // u = ½ + centred uniform, or u = ½ (its atom's mid-rank) when the impact is fixed.
         Self {
+            probability,
             absent: (-p / 2.0) as f32,
             present: (0.5 - p / 2.0) as f32,
             scale: if varies { p as f32 } else { 0.0 },
         }
     }
 
+    /// The score of one iteration: whether the risk occurred, and its impact's uniform.
     #[inline(always)]
-    fn score(self, u: Option<u16>) -> f32 {
-        match u {
-            None => self.absent,
-            Some(u) => self.present + self.scale * centred_uniform(u),
+    fn score(self, occurs: bool, u: u16) -> f32 {
+        let present = self.present + self.scale * centred_uniform(u);
+        if occurs {
+            present
+        } else {
+            self.absent
         }
+    }
+
+    /// The variance of the score: it is `absent` with probability 1 − p, else `present`
+    /// plus `scale` × a centred uniform, and its mean is 0, so the variance is
+    /// (1 − p)·absent² + p·(present² + scale²·Var(u)).
+    fn variance(self) -> f64 {
+        let (a, b, s) = (f64::from(self.absent), f64::from(self.present), f64::from(self.scale));
+        let p = self.probability;
+        (1.0 - p) * a * a + p * (b * b + s * s * UNIFORM_VARIANCE)
     }
 }
 
@@ -119,9 +138,12 @@ pub(super) fn tornado(project: &Project, net: &Network, s: &run::Samples, seed: 
 /// are the nodes in network order, then the risks.
 fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f64>, Vec<f64>) {
     let m = net.len();
-    let cols = m + net.risks.len();
-    let mut finish = RankCorrelator::new(&stats::ranks(&s.finish[..n]), cols);
-    let mut cost = RankCorrelator::new(&stats::ranks(&s.cost[..n]), cols);
+    // Node columns run to an even count: with an odd number of nodes the last word's upper
+    // half lands in the spare column, which is never read.
+    let node_cols = m.div_ceil(2) * 2;
+    let cols = node_cols + net.risks.len();
+    let mut finish = RankSums::new(&s.finish[..n], cols);
+    let mut cost = RankSums::new(&s.cost[..n], cols);
     let scores: Vec<(RiskScore, RiskScore)> = net
         .risks
         .iter()
@@ -134,35 +156,58 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
             )
         })
         .collect();
-    // One spare column: with an odd number of nodes the last word's upper half lands
-    // there (or on the first risk, which is written after it) and is never read.
-    let (mut finish_row, mut cost_row) = (vec![0.0f32; cols + 1], vec![0.0f32; cols + 1]);
-    run::replay(net, seed, n, |words, risks| {
-        let pairs = finish_row.chunks_exact_mut(2).zip(cost_row.chunks_exact_mut(2));
-        for (&w, (f, c)) in words.iter().zip(pairs) {
-            c[0] = centred_uniform(w as u16);
-            f[0] = centred_uniform((w >> 16) as u16);
-            c[1] = centred_uniform((w >> 32) as u16);
-            f[1] = centred_uniform((w >> 48) as u16);
+    let mut start = 0;
+    run::replay(net, seed, n, |lanes, words, risk_words| {
+        let (wf, wc) = (finish.weights(start), cost.weights(start));
+        for (j, row) in words.chunks_exact(LANES).enumerate() {
+            // Each word: node 2j's cost and duration uniforms, then node 2j + 1's.
+            let field =
+                |shift: u32| -> [f32; LANES] { std::array::from_fn(|i| centred_uniform((row[i] >> shift) as u16)) };
+            cost.add(2 * j, &field(0), &wc);
+            finish.add(2 * j, &field(16), &wf);
+            cost.add(2 * j + 1, &field(32), &wc);
+            finish.add(2 * j + 1, &field(48), &wf);
         }
-        for (j, (bits, (delay, money))) in risks.iter().zip(&scores).enumerate() {
-            finish_row[m + j] = delay.score(bits.map(|b| (b >> 16) as u16));
-            cost_row[m + j] = money.score(bits.map(|b| b as u16));
+        for (r, ((risk, (delay, money)), row)) in net
+            .risks
+            .iter()
+            .zip(&scores)
+            .zip(risk_words.chunks_exact(LANES))
+            .enumerate()
+        {
+            let occurs: [bool; LANES] = std::array::from_fn(|i| risk.occurs(row[i]));
+            let f = std::array::from_fn(|i| delay.score(occurs[i], (row[i] >> 16) as u16));
+            let c = std::array::from_fn(|i| money.score(occurs[i], row[i] as u16));
+            finish.add(node_cols + r, &f, &wf);
+            cost.add(node_cols + r, &c, &wc);
         }
-        finish.push(&finish_row[..cols]);
-        cost.push(&cost_row[..cols]);
+        finish.end_block();
+        cost.end_block();
+        start += lanes;
     });
-    let (mut finish, mut cost) = (finish.finish(), cost.finish());
-    // A quantity that cannot vary has no rank to correlate, whatever its uniform did.
-    for (k, node) in net.nodes.iter().enumerate() {
-        if !node.duration.affine.varies() {
-            finish[k] = 0.0;
+    // The variance of each column's scores: a work package's uniform, or a risk's mixture.
+    let variances = |risk_variance: fn(&(RiskScore, RiskScore)) -> f64| {
+        let mut v = vec![UNIFORM_VARIANCE; cols];
+        for (slot, score) in v[node_cols..].iter_mut().zip(&scores) {
+            *slot = risk_variance(score);
         }
-        if !node.cost.affine.varies() {
-            cost[k] = 0.0;
-        }
-    }
-    (finish, cost)
+        v
+    };
+    let finish_var = variances(|(delay, _)| delay.variance());
+    let cost_var = variances(|(_, money)| money.variance());
+    let (finish, cost) = (finish.correlations(&finish_var), cost.correlations(&cost_var));
+    // Back to one column per node, then the risks; a quantity that cannot vary has no rank
+    // to correlate, whatever its uniform did.
+    let pick = |all: Vec<f64>, varies: &dyn Fn(usize) -> bool| -> Vec<f64> {
+        (0..m)
+            .map(|k| if varies(k) { all[k] } else { 0.0 })
+            .chain(all[node_cols..].iter().copied())
+            .collect()
+    };
+    (
+        pick(finish, &|k| net.nodes[k].duration.affine.varies()),
+        pick(cost, &|k| net.nodes[k].cost.affine.varies()),
+    )
 }
 
 /// The `size` drivers with the largest |key|, strongest first; ties by id, then work
@@ -196,4 +241,73 @@ pub(super) fn criticality(project: &Project, net: &Network, counts: &[u64], iter
         .collect();
     rows.sort_by(|a, b| b.index.total_cmp(&a.index));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lanes::{LaneRng, Stream};
+    use super::super::run::{run, Execution, Kernel, CHUNK};
+    use super::super::stats::ranks;
+    use super::*;
+    use crate::testkit::synthetic_project;
+
+    /// Spearman's correlation the textbook way: Pearson's of the two samples' ranks.
+    fn spearman(x: &[f64], y: &[f64]) -> f64 {
+        let (rx, ry) = (ranks(x), ranks(y));
+        let n = x.len() as f64;
+        let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+        let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+        let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+        let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+        cov / (vx * vy).sqrt()
+    }
+
+    #[test]
+    fn tornado_correlations_are_spearmans_of_the_drawn_inputs() {
+        let project = synthetic_project(41, 12, 3);
+        let net = Network::compile(&project, None).expect("compiles");
+        let (n, seed) = (20_000, 9);
+        let s = run(&net, n, seed, 0.0, Execution::Sequential, Kernel::Blocked, None).expect("not cancelled");
+        let (finish, cost) = correlations(&net, &s, seed, n);
+        // The inputs again, drawn one iteration at a time the scalar kernel's way.
+        let m = net.len();
+        let (mut durations, mut costs) = (vec![vec![0.0; n]; m], vec![vec![0.0; n]; m]);
+        let (mut delays, mut risk_costs) = (vec![vec![0.0; n]; net.risks.len()], vec![vec![0.0; n]; net.risks.len()]);
+        for chunk in 0..n.div_ceil(CHUNK) {
+            let mut wp = LaneRng::for_chunk(seed, chunk, Stream::WorkPackages);
+            let mut risk = LaneRng::for_chunk(seed, chunk, Stream::Risks);
+            for it in chunk * CHUNK..n.min((chunk + 1) * CHUNK) {
+                let lane = it % LANES;
+                for (r, model) in net.risks.iter().enumerate() {
+                    let word = risk.next(lane);
+                    if model.occurs(word) {
+                        risk_costs[r][it] = model.cost.draw(word as u16);
+                        delays[r][it] = model.delay.draw((word >> 16) as u16);
+                    }
+                }
+                let mut word = 0;
+                for (k, node) in net.nodes.iter().enumerate() {
+                    word = if k % 2 == 0 { wp.next(lane) } else { word >> 32 };
+                    durations[k][it] = node.duration.draw((word >> 16) as u16);
+                    costs[k][it] = node.cost.draw(word as u16);
+                }
+            }
+        }
+        let inputs = |a: &[Vec<f64>], b: &[Vec<f64>], out: &[f64]| -> Vec<f64> {
+            a.iter().chain(b).map(|x| spearman(x, out)).collect()
+        };
+        let expected_finish = inputs(&durations, &delays, &s.finish);
+        let expected_cost = inputs(&costs, &risk_costs, &s.cost);
+        for (col, (got, want)) in finish
+            .iter()
+            .zip(&expected_finish)
+            .chain(cost.iter().zip(&expected_cost))
+            .enumerate()
+        {
+            // Exact variance against the sample's: they differ by far less than one standard
+            // error (1/√n = 0.007).
+            assert!((got - want).abs() < 0.003, "column {col}: {got} against {want}");
+        }
+        assert!(expected_finish.iter().any(|c| c.abs() > 0.2), "some driver matters");
+    }
 }

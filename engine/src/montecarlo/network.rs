@@ -54,6 +54,9 @@ pub(crate) struct Node {
 
 pub(crate) struct RiskModel {
     pub probability: f64,
+    /// The risk occurs in an iteration when the top 32 bits of its word are below this:
+    /// the probability in units of 2⁻³² (so a probability below 1.2 × 10⁻¹⁰ rounds to never).
+    pub threshold: u64,
     pub cost: Estimate,
     pub delay: Estimate,
     /// Remaining nodes the delay is added to; empty means the project finish.
@@ -129,6 +132,15 @@ impl Network {
 }
 
 /// The risks that can still strike, each with its index in `project.risks`.
+impl RiskModel {
+    /// Whether the risk occurs in the iteration that drew `word` (see `lanes`): its top 32
+    /// bits decide, its low 16 are the cost uniform, the next 16 the delay's.
+    #[inline(always)]
+    pub fn occurs(&self, word: u64) -> bool {
+        word >> 32 < self.threshold
+    }
+}
+
 fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u32]) -> Vec<(usize, RiskModel)> {
     let dist = project.estimate;
     project
@@ -148,8 +160,10 @@ fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u3
             if targets.is_empty() && !r.affects.is_empty() {
                 return None; // only completed work affected: nothing left to strike
             }
+            let probability = r.probability.get();
             let model = RiskModel {
-                probability: r.probability.get(),
+                probability,
+                threshold: (probability * 4_294_967_296.0).round() as u64,
                 cost: Estimate::new(&r.cost_impact, dist, 1.0),
                 delay: Estimate::new(&r.schedule_impact, dist, 1.0),
                 targets,

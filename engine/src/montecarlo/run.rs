@@ -1,37 +1,37 @@
 //! The iteration kernel and how iterations are spread over threads.
 //!
-//! Iterations are cut into fixed chunks of [`CHUNK`]; chunk `i` draws from its own two
-//! generators (work packages, risks) seeded from `(seed, i)`, and writes its samples to its
-//! own slice of the output. The result is therefore the same whether chunks run on one
-//! thread or many, in any order. Separate streams for risks mean adding, removing or
-//! re-weighting a risk leaves every work package's samples untouched (common random
-//! numbers), so scenario comparisons differ only by the risk itself.
+//! Iterations are cut into fixed chunks of [`CHUNK`]; chunk `i` draws from its own
+//! generators seeded from `(seed, i)`, and writes its samples to its own slice of the
+//! output. The result is therefore the same whether chunks run on one thread or many, in
+//! any order. The work packages and the risks have separate streams, so adding, removing
+//! or re-weighting a risk leaves every work package's samples untouched (common random
+//! numbers), and scenario comparisons differ only by the risk itself.
 //!
-//! The generator is `rand`'s `SmallRng` (xoshiro256++ on 64-bit targets). Each 64-bit word
-//! of the work-package stream holds four 16-bit uniforms: the cost and duration uniforms of
-//! two consecutive nodes (see `sample` for why 16 bits suffice). The risk stream draws one
-//! word per risk for whether it occurs and, when it does, one more for its cost and delay
-//! uniforms ([`draw_risk`]). Neither stream draws anything else, so the tornado regenerates
-//! any iteration's inputs from `(seed, chunk)` ([`replay`]) instead of storing megabytes
-//! of them.
+//! Each stream is [`LANES`] generators (`lanes`): iteration `i` of a chunk draws from lane
+//! `i mod LANES`, a fixed number of 64-bit words. Of the work-package stream, one word per
+//! two consecutive nodes: four 16-bit uniforms, each node's cost and duration (see `sample`
+//! for why 16 bits suffice). Of the risk stream, one word per risk: whether it occurs from
+//! the top 32 bits, its cost and delay uniforms from the low 32
+//! ([`RiskModel::occurs`](super::network::RiskModel::occurs)).
+//! Nothing else is drawn, so the tornado regenerates any block's inputs from
+//! `(seed, chunk)` ([`replay`]) instead of storing megabytes of them.
 //!
 //! Each iteration draws the risks first, so the forward pass knows which nodes they hit
 //! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
 //!
 //! Two kernels run a chunk, with the same samples bit for bit: the scalar kernel here, one
-//! iteration after another, and the blocked kernel (`block`), 16 iterations side by side,
-//! about a quarter faster; the blocked one runs wherever the network has at most 64 risks
+//! iteration after another, and the blocked kernel (`block`), [`LANES`] iterations side by
+//! side and much faster; the blocked one runs wherever the network has at most 64 risks
 //! with targets ([`Kernel::for_network`]).
 
 use std::hint::select_unpredictable;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rand::rngs::SmallRng;
-use rand::{RngCore, SeedableRng};
 use rayon::prelude::*;
 
 use super::block;
-use super::network::{Network, RiskModel, NONE};
+use super::lanes::{LaneRng, Stream, LANES};
+use super::network::{Network, NONE};
 use super::paths::{NodeState, Paths};
 
 /// Iterations per chunk (and per generator).
@@ -123,44 +123,25 @@ pub(crate) fn run(
     Some(Samples { finish, cost, critical })
 }
 
-/// Calls `row` with each of the first `iterations` iterations' inputs, exactly as the run
-/// drew them: the work-package words (word `j` holds, from its low end, the cost and
-/// duration uniforms of node `2j`, then those of node `2j + 1`) and per risk of
-/// `net.risks` its impact bits, `None` when it did not occur.
-pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut row: impl FnMut(&[u64], &[Option<u64>])) {
-    let mut words = vec![0u64; words_per_iteration(net.len())];
-    let mut risks = vec![None; net.risks.len()];
+/// Calls `block` with each block of the first `iterations` iterations' inputs, exactly as
+/// the run drew them: the number of iterations in the block (at most [`LANES`]; the rest
+/// of its lanes hold words never used), then the work-package words (row `j`, lane `i` at
+/// `j * LANES + i`; word `j` holds, from its low end, the cost and duration uniforms of
+/// node `2j`, then those of node `2j + 1`) and the risk words (row `r` is `net.risks[r]`).
+pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut block: impl FnMut(usize, &[u64], &[u64])) {
+    let mut words = vec![0u64; words_per_iteration(net.len()) * LANES];
+    let mut risk_words = vec![0u64; net.risks.len() * LANES];
     for chunk in 0..iterations.div_ceil(CHUNK) {
-        let mut wp_rng = chunk_rng(seed, chunk, 0);
-        let mut risk_rng = chunk_rng(seed, chunk, 1);
-        for _ in 0..CHUNK.min(iterations - chunk * CHUNK) {
-            for (slot, r) in risks.iter_mut().zip(&net.risks) {
-                *slot = draw_risk(r, &mut risk_rng);
-            }
-            for w in words.iter_mut() {
-                *w = wp_rng.next_u64();
-            }
-            row(&words, &risks);
+        let mut wp_rng = LaneRng::for_chunk(seed, chunk, Stream::WorkPackages);
+        let mut risk_rng = LaneRng::for_chunk(seed, chunk, Stream::Risks);
+        let mut left = CHUNK.min(iterations - chunk * CHUNK);
+        while left > 0 {
+            risk_rng.fill(&mut risk_words);
+            wp_rng.fill(&mut words);
+            block(left.min(LANES), &words, &risk_words);
+            left = left.saturating_sub(LANES);
         }
     }
-}
-
-/// SplitMix64's finaliser: spreads `(seed, chunk, stream)` over the whole seed space.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn chunk_rng(seed: u64, chunk: usize, stream: u64) -> SmallRng {
-    SmallRng::seed_from_u64(mix(mix(seed) ^ mix((chunk as u64) << 1 | stream)))
-}
-
-/// Uniform in [0, 1) with 53 random bits.
-#[inline(always)]
-fn unit(bits: u64) -> f64 {
-    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// One chunk's output slices.
@@ -192,25 +173,26 @@ impl Kernel {
 
 /// Runs one chunk; returns how often each node was critical.
 fn run_chunk(net: &Network, seed: u64, index: usize, kernel: Kernel, out: &mut Chunk) -> Vec<u32> {
-    let mut wp_rng = chunk_rng(seed, index, 0);
-    let mut risk_rng = chunk_rng(seed, index, 1);
+    let mut wp_rng = LaneRng::for_chunk(seed, index, Stream::WorkPackages);
+    let mut risk_rng = LaneRng::for_chunk(seed, index, Stream::Risks);
     match kernel {
         Kernel::Blocked => block::run_chunk(net, &mut wp_rng, &mut risk_rng, out),
         Kernel::Scalar => scalar_chunk(net, &mut wp_rng, &mut risk_rng, out),
     }
 }
 
-/// The scalar kernel: one iteration at a time.
-fn scalar_chunk(net: &Network, wp_rng: &mut SmallRng, risk_rng: &mut SmallRng, out: &mut Chunk) -> Vec<u32> {
+/// The scalar kernel: one iteration at a time, iteration `i` on lane `i mod LANES`.
+fn scalar_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut LaneRng, out: &mut Chunk) -> Vec<u32> {
     let m = net.len();
     let mut critical = vec![0u32; m];
     let mut states = vec![NodeState::START; m];
     let mut dur = vec![0.0f64; m];
     let mut paths = Paths::new(m);
-    for (finish, cost) in out.finish.iter_mut().zip(out.cost.iter_mut()) {
+    for (i, (finish, cost)) in out.finish.iter_mut().zip(out.cost.iter_mut()).enumerate() {
+        let lane = i % LANES;
         paths.begin();
-        let (project_delay, risk_cost) = sample_risks(net, risk_rng, &mut paths);
-        let work_cost = draw_work(net, wp_rng, &mut dur);
+        let (project_delay, risk_cost) = sample_risks(net, risk_rng, lane, &mut paths);
+        let work_cost = draw_work(net, wp_rng, lane, &mut dur);
         if paths.seal(net) {
             forward_pass::<true>(net, &dur, &mut paths, &mut states);
         } else {
@@ -234,12 +216,12 @@ fn scalar_chunk(net: &Network, wp_rng: &mut SmallRng, risk_rng: &mut SmallRng, o
 /// cost uniform and the high 16 the duration uniform, as [`replay`] reads them. Apart from
 /// the pass and out of line, so each loop has the registers to itself.
 #[inline(never)]
-fn draw_work(net: &Network, rng: &mut SmallRng, dur: &mut [f64]) -> f64 {
+fn draw_work(net: &Network, rng: &mut LaneRng, lane: usize, dur: &mut [f64]) -> f64 {
     let mut cost = 0.0;
     let mut word = 0u64;
     for (k, (node, d)) in net.nodes.iter().zip(dur.iter_mut()).enumerate() {
         if k & 1 == 0 {
-            word = rng.next_u64();
+            word = rng.next(lane);
         } else {
             word >>= 32;
         }
@@ -249,27 +231,17 @@ fn draw_work(net: &Network, rng: &mut SmallRng, dur: &mut [f64]) -> f64 {
     cost
 }
 
-/// Whether risk `r` occurs and, if so, the random word its cost (low 16 bits) and delay
-/// (next 16) are drawn from. The kernel and [`replay`] both draw through here.
+/// Draws which risks occur and their impacts from `lane`'s words: a risk with targets goes
+/// to `paths` with its delay; returns the delay to the project finish (risks without
+/// targets) and the risks' total cost, each occurring risk's cost counted once.
 #[inline(always)]
-pub(crate) fn draw_risk(r: &RiskModel, rng: &mut SmallRng) -> Option<u64> {
-    if unit(rng.next_u64()) < r.probability {
-        Some(rng.next_u64())
-    } else {
-        None
-    }
-}
-
-/// Draws which risks occur and their impacts: a risk with targets goes to `paths` with its
-/// delay; returns the delay to the project finish (risks without targets) and the risks'
-/// total cost, each occurring risk's cost counted once.
-#[inline(always)]
-fn sample_risks(net: &Network, rng: &mut SmallRng, paths: &mut Paths) -> (f64, f64) {
+fn sample_risks(net: &Network, rng: &mut LaneRng, lane: usize, paths: &mut Paths) -> (f64, f64) {
     let (mut project_delay, mut cost) = (0.0, 0.0);
     for (i, r) in net.risks.iter().enumerate() {
-        if let Some(bits) = draw_risk(r, rng) {
-            cost += r.cost.draw(bits as u16);
-            let d = r.delay.draw((bits >> 16) as u16);
+        let word = rng.next(lane);
+        if r.occurs(word) {
+            cost += r.cost.draw(word as u16);
+            let d = r.delay.draw((word >> 16) as u16);
             if r.targets.is_empty() {
                 project_delay += d;
             } else {

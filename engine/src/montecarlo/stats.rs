@@ -11,8 +11,9 @@
 //! - **Spearman correlation** is the Pearson correlation of ranks. The output is ranked
 //!   (average ranks for ties); each input arrives as its *rank score*, its distribution
 //!   function at the sampled value (mid-point for an atom), computed by `drivers` from the
-//!   replayed uniforms without sorting anything — see [`RankCorrelator`].
+//!   replayed uniforms without sorting anything — see [`RankSums`].
 
+use super::lanes::LANES;
 use super::{Bin, Histogram, Percentiles};
 
 pub(crate) const LEVELS: [f64; 5] = [0.10, 0.50, 0.80, 0.90, 0.95];
@@ -150,83 +151,90 @@ pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Rows fed to a [`RankCorrelator`] are summed in `f32` over blocks of this many rows,
-/// then in `f64`.
-const BLOCK: usize = 64;
+/// Blocks a [`RankSums`] adds up in `f32` before it carries their sums to `f64`.
+const FLUSH_BLOCKS: usize = 16;
 
-/// Correlations of many input columns with one output, fed one row (iteration) at a time:
-/// the Pearson correlation of each column's values with the output's ranks. With rank
-/// scores as inputs (a monotone transform of the input, whose own rank it estimates) this
-/// is Spearman's correlation.
+/// Rank correlations of many input columns with one output, fed a block of [`LANES`]
+/// iterations at a time: for each column `Σ x·r`, `x` the input's centred rank score and
+/// `r` the output's centred rank, divided by `√(n·Var(x)·Σ r²)` with the input's exact
+/// variance (its scores come from a known distribution, see `drivers`). That is Spearman's
+/// correlation between the input, ranked by its own distribution function, and the
+/// output, ranked among the samples; with `Σ r = 0` the input's mean drops out.
 ///
-/// Inputs should be centred near 0 (scores − ½) and the ranks are centred at their mean:
-/// element-wise `f32` sums over blocks of [`BLOCK`] rows vectorise, and centring keeps their
-/// rounding far below the third decimal of any correlation. Row `i` pairs with rank `i`.
-pub(crate) struct RankCorrelator {
+/// Sums are kept per column and lane, `open[col * LANES + lane]`: adding a block is then
+/// element-wise over plain arrays, which vectorises. Ranks are divided by `n`, so every
+/// product is at most ¼ and `f32` sums over [`FLUSH_BLOCKS`] blocks lose nothing that
+/// shows in the third decimal of a correlation; then they are carried to `f64`.
+pub(crate) struct RankSums {
+    /// Centred ranks over `n`, per iteration.
     ranks: Vec<f32>,
-    var_ranks: f64,
-    rows: usize,
-    /// Σx, Σx², Σx·rank per column: the open block, and the closed blocks' totals.
-    block: [Vec<f32>; 3],
-    total: [Vec<f64>; 3],
+    sum_sq: f64,
+    open: Vec<f32>,
+    total: Vec<f64>,
+    blocks: usize,
 }
 
-impl RankCorrelator {
-    pub fn new(ranks: &[f64], cols: usize) -> Self {
-        let c = mean(ranks);
-        let centred: Vec<f64> = ranks.iter().map(|&x| x - c).collect();
+impl RankSums {
+    /// Sums for `cols` columns against the ranks of `values`.
+    pub fn new(values: &[f64], cols: usize) -> Self {
+        let n = values.len().max(1) as f64;
+        let ranks = ranks(values);
+        let centre = mean(&ranks);
+        let scaled: Vec<f64> = ranks.iter().map(|&r| (r - centre) / n).collect();
         Self {
-            var_ranks: centred.iter().map(|x| x * x).sum(),
-            ranks: centred.iter().map(|&x| x as f32).collect(),
-            rows: 0,
-            block: [vec![0.0; cols], vec![0.0; cols], vec![0.0; cols]],
-            total: [vec![0.0; cols], vec![0.0; cols], vec![0.0; cols]],
+            sum_sq: scaled.iter().map(|r| r * r).sum(),
+            ranks: scaled.iter().map(|&r| r as f32).collect(),
+            open: vec![0.0; cols * LANES],
+            total: vec![0.0; cols],
+            blocks: 0,
         }
     }
 
-    /// Adds the next row; rows beyond the number of ranks are ignored.
-    pub fn push(&mut self, row: &[f32]) {
-        let Some(&r) = self.ranks.get(self.rows) else {
-            return;
-        };
-        let [s_x, s_xx, s_xr] = &mut self.block;
-        // Equal-length slices and an index loop: the form the compiler vectorises.
-        let n = row.len().min(s_x.len());
-        let (row, s_x, s_xx, s_xr) = (&row[..n], &mut s_x[..n], &mut s_xx[..n], &mut s_xr[..n]);
-        for i in 0..n {
-            let x = row[i];
-            s_x[i] += x;
-            s_xx[i] += x * x;
-            s_xr[i] += x * r;
-        }
-        self.rows += 1;
-        if self.rows.is_multiple_of(BLOCK) {
-            self.close_block();
+    /// The weights of the block starting at iteration `start`: its ranks, 0 for lanes past
+    /// the last iteration.
+    pub fn weights(&self, start: usize) -> [f32; LANES] {
+        let mut w = [0.0; LANES];
+        let have = self.ranks.len().saturating_sub(start).min(LANES);
+        w[..have].copy_from_slice(&self.ranks[start..start + have]);
+        w
+    }
+
+    /// Adds one block's scores of column `col`, weighted by [`RankSums::weights`].
+    #[inline(always)]
+    pub fn add(&mut self, col: usize, scores: &[f32; LANES], weights: &[f32; LANES]) {
+        let open = &mut self.open[col * LANES..][..LANES];
+        for i in 0..LANES {
+            open[i] += scores[i] * weights[i];
         }
     }
 
-    fn close_block(&mut self) {
-        for (t, b) in self.total.iter_mut().zip(self.block.iter_mut()) {
-            for (t, b) in t.iter_mut().zip(b.iter_mut()) {
-                *t += f64::from(*b);
-                *b = 0.0;
-            }
+    /// Closes a block: every [`FLUSH_BLOCKS`] blocks, the `f32` sums move to `f64`.
+    pub fn end_block(&mut self) {
+        self.blocks += 1;
+        if self.blocks.is_multiple_of(FLUSH_BLOCKS) {
+            self.flush();
         }
     }
 
-    /// Each column's correlation; 0 for a column (or output) that never varied.
-    pub fn finish(mut self) -> Vec<f64> {
-        self.close_block();
-        let n = self.rows as f64;
-        let [s_x, s_xx, s_xr] = &self.total;
-        let var_r = self.var_ranks;
-        (0..s_x.len())
-            .map(|k| {
-                let var_x = s_xx[k] - s_x[k] * s_x[k] / n.max(1.0);
-                let denom = (var_x * var_r).sqrt();
-                // The centred ranks sum to 0, so the covariance needs no mean correction.
-                if self.rows > 1 && var_x > 0.0 && denom > 0.0 && denom.is_finite() {
-                    (s_xr[k] / denom).clamp(-1.0, 1.0)
+    fn flush(&mut self) {
+        for (total, open) in self.total.iter_mut().zip(self.open.chunks_exact_mut(LANES)) {
+            *total += open.iter().map(|&x| f64::from(x)).sum::<f64>();
+            open.fill(0.0);
+        }
+    }
+
+    /// Each column's correlation, given each column's score variance; 0 where the column or
+    /// the output cannot vary.
+    pub fn correlations(mut self, variances: &[f64]) -> Vec<f64> {
+        self.flush();
+        let n = self.ranks.len() as f64;
+        self.total
+            .iter()
+            .zip(variances)
+            .map(|(&sum, &var)| {
+                let denom = (n * var * self.sum_sq).sqrt();
+                if n > 1.0 && var > 0.0 && denom > 0.0 && denom.is_finite() {
+                    (sum / denom).clamp(-1.0, 1.0)
                 } else {
                     0.0
                 }
