@@ -194,10 +194,13 @@ fn sample_risks(net: &Network, b: &mut Block) {
 /// stale words and are never read.
 fn forward(net: &Network, b: &mut Block) {
     let mut dur = [0.0f64; LANES];
+    let mut planes = [[0u16; LANES]; 4];
     for (k, node) in net.nodes.iter().enumerate() {
-        let shift = 32 * (k & 1) as u32;
-        let words = &b.words[(k >> 1) * LANES..][..LANES];
-        draw_node(node, shift, words, &mut dur, &mut b.work_cost);
+        if k & 1 == 0 {
+            planes = uniforms(&b.words[(k >> 1) * LANES..][..LANES]);
+        }
+        let [cost, duration] = [&planes[2 * (k & 1)], &planes[2 * (k & 1) + 1]];
+        draw_node(node, duration, cost, &mut dur, &mut b.work_cost);
         let preds = &net.preds[node.preds_from as usize..node.preds_to as usize];
         let (done, row) = b.fin.split_at_mut(k * LANES);
         let (done_sets, set) = b.set.split_at_mut(k * LANES);
@@ -216,21 +219,36 @@ fn forward(net: &Network, b: &mut Block) {
     }
 }
 
-/// Node `node`'s duration (into `dur`) and cost (added to `work_cost`) in every lane, from
-/// the half of each lane's word that `shift` selects: in it the low 16 bits are the cost
-/// uniform, the next 16 the duration's, as the scalar kernel and the tornado read them.
-/// Out of line, so the draws and the pass each have the registers to themselves.
-#[inline(never)]
-fn draw_node(node: &Node, shift: u32, words: &[u64], dur: &mut [f64; LANES], work_cost: &mut [f64; LANES]) {
-    let (mut ud, mut uc) = ([0u16; LANES], [0u16; LANES]);
-    for ((d, c), &w) in ud.iter_mut().zip(&mut uc).zip(words) {
-        let w = w >> shift;
-        (*d, *c) = ((w >> 16) as u16, w as u16);
+/// A row of words as four planes of sixteen-bit uniforms, plane `h` holding bits
+/// `16h..16h + 16` of each lane's word: node `2j`'s cost and duration uniforms, then node
+/// `2j + 1`'s, as the scalar kernel and the tornado read them. One transposition per two
+/// nodes, each plane a loop the compiler turns into vector shifts and packs.
+#[inline(always)]
+fn uniforms(words: &[u64]) -> [[u16; LANES]; 4] {
+    let mut planes = [[0u16; LANES]; 4];
+    for (h, plane) in planes.iter_mut().enumerate() {
+        for (u, &w) in plane.iter_mut().zip(words) {
+            *u = (w >> (16 * h)) as u16;
+        }
     }
-    node.duration.draw_many(&ud, dur);
-    let mut cost = [0.0f64; LANES];
-    node.cost.draw_many(&uc, &mut cost);
-    for (total, c) in work_cost.iter_mut().zip(&cost) {
+    planes
+}
+
+/// Node `node`'s duration (into `dur`) and cost (added to `work_cost`) in every lane, from
+/// the lanes' uniforms. Out of line, so the draws and the pass each have the registers to
+/// themselves.
+#[inline(never)]
+fn draw_node(
+    node: &Node,
+    duration: &[u16; LANES],
+    cost: &[u16; LANES],
+    dur: &mut [f64; LANES],
+    work_cost: &mut [f64; LANES],
+) {
+    node.duration.draw_many(duration, dur);
+    let mut drawn = [0.0f64; LANES];
+    node.cost.draw_many(cost, &mut drawn);
+    for (total, c) in work_cost.iter_mut().zip(&drawn) {
         *total += c;
     }
 }
