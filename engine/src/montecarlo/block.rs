@@ -11,9 +11,8 @@
 //!
 //! **Same numbers.** Lane `i` of a block is iteration `i` of it and draws from lane `i` of
 //! the chunk's generators (`lanes`), as the scalar kernel's iteration does, and every sum
-//! adds the same terms in the same order (a risk that does not occur adds 0), so a chunk
-//! gives bit for bit what the scalar kernel gives (a unit test holds the
-//! two together on random projects). Path sets (see `paths`) are one 64-bit word per lane
+//! adds the same terms in the same order, so a chunk gives bit for bit what the scalar
+//! kernel gives (a unit test holds the two together on random projects). Path sets (see `paths`) are one 64-bit word per lane
 //! with a fixed bit per risk that has targets, in risk order, so the sums over a set's
 //! risks run in the order the scalar kernel's slots do. Networks with more than 64 such
 //! risks use the scalar kernel, whose sets grow with the risks that occur.
@@ -154,30 +153,26 @@ fn trace(b: &mut Block, mut at: [u32; LANES]) {
 }
 
 /// Draws every lane's risks as `run::sample_risks` draws one iteration's: costs and
-/// target-less delays are summed (0 where a risk did not occur), a risk with targets marks
-/// the nodes it hits. The draws are made for every lane and kept where the risk occurred:
-/// sixteen table reads at once instead of a branch per lane.
+/// target-less delays are summed, a risk with targets marks the nodes it hits. Impacts are
+/// drawn only in the lanes where the risk occurs (under a third of them, typically).
 fn sample_risks(net: &Network, b: &mut Block) {
     for (r, (risk, &bit)) in net.risks.iter().zip(&b.bit).enumerate() {
         let words = &b.risk_words[r * LANES..][..LANES];
-        let (mut uc, mut ud, mut occurs) = ([0u16; LANES], [0u16; LANES], [false; LANES]);
-        for i in 0..LANES {
-            (uc[i], ud[i], occurs[i]) = (words[i] as u16, (words[i] >> 16) as u16, risk.occurs(words[i]));
+        let mut occurring = 0u64;
+        for (lane, &w) in words.iter().enumerate() {
+            occurring |= u64::from(risk.occurs(w)) << lane;
         }
-        let (mut cost, mut delay) = ([0.0f64; LANES], [0.0f64; LANES]);
-        risk.cost.draw_many(&uc, &mut cost);
-        risk.delay.draw_many(&ud, &mut delay);
-        for i in 0..LANES {
-            b.risk_cost[i] += if occurs[i] { cost[i] } else { 0.0 };
-        }
-        if bit == u8::MAX {
-            for i in 0..LANES {
-                b.project_delay[i] += if occurs[i] { delay[i] } else { 0.0 };
+        while occurring != 0 {
+            let lane = occurring.trailing_zeros() as usize;
+            occurring &= occurring - 1;
+            let w = words[lane];
+            b.risk_cost[lane] += risk.cost.draw(w as u16);
+            let delay = risk.delay.draw((w >> 16) as u16);
+            if bit == u8::MAX {
+                b.project_delay[lane] += delay;
+                continue;
             }
-            continue;
-        }
-        for (lane, _) in occurs.iter().enumerate().filter(|(_, &o)| o) {
-            b.delay[lane * MAX_TARGETED + bit as usize] = delay[lane];
+            b.delay[lane * MAX_TARGETED + bit as usize] = delay;
             for &t in &risk.targets {
                 let t = t as usize;
                 if b.hit_lanes[t] == 0 {
