@@ -17,7 +17,7 @@
 //! risks run in the order the scalar kernel's slots do. Networks with more than 64 such
 //! risks use the scalar kernel, whose sets grow with the risks that occur.
 
-use super::lanes::{LaneRng, LANES};
+use super::lanes::{self, LaneRng, LANES};
 use super::network::{Network, Node, NONE};
 use super::run::Chunk;
 
@@ -192,7 +192,7 @@ fn forward(net: &Network, b: &mut Block) {
     let mut planes = [[0u16; LANES]; 4];
     for (k, node) in net.nodes.iter().enumerate() {
         if k & 1 == 0 {
-            planes = uniforms(&b.words[(k >> 1) * LANES..][..LANES]);
+            planes = lanes::planes(&b.words[(k >> 1) * LANES..][..LANES]);
         }
         let [cost, duration] = [&planes[2 * (k & 1)], &planes[2 * (k & 1) + 1]];
         draw_node(node, duration, cost, &mut dur, &mut b.work_cost);
@@ -212,21 +212,6 @@ fn forward(net: &Network, b: &mut Block) {
             hit_start(b, k, preds, lane, dur[lane]);
         }
     }
-}
-
-/// A row of words as four planes of sixteen-bit uniforms, plane `h` holding bits
-/// `16h..16h + 16` of each lane's word: node `2j`'s cost and duration uniforms, then node
-/// `2j + 1`'s, as the scalar kernel and the tornado read them. One transposition per two
-/// nodes, each plane a loop the compiler turns into vector shifts and packs.
-#[inline(always)]
-fn uniforms(words: &[u64]) -> [[u16; LANES]; 4] {
-    let mut planes = [[0u16; LANES]; 4];
-    for (h, plane) in planes.iter_mut().enumerate() {
-        for (u, &w) in plane.iter_mut().zip(words) {
-            *u = (w >> (16 * h)) as u16;
-        }
-    }
-    planes
 }
 
 /// Node `node`'s duration (into `dur`) and cost (added to `work_cost`) in every lane, from

@@ -26,7 +26,7 @@
 //! **Criticality.** The share of iterations each remaining work package lay on the
 //! critical path.
 
-use super::lanes::LANES;
+use super::lanes::{self, LANES};
 use super::network::Network;
 use super::stats::RankSums;
 use super::{run, Criticality, Driver, DriverKind, Tornado};
@@ -160,13 +160,12 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
     run::replay(net, seed, n, |lanes, words, risk_words| {
         let (wf, wc) = (finish.weights(start), cost.weights(start));
         for (j, row) in words.chunks_exact(LANES).enumerate() {
-            // Each word: node 2j's cost and duration uniforms, then node 2j + 1's.
-            let field =
-                |shift: u32| -> [f32; LANES] { std::array::from_fn(|i| centred_uniform((row[i] >> shift) as u16)) };
-            cost.add(2 * j, &field(0), &wc);
-            finish.add(2 * j, &field(16), &wf);
-            cost.add(2 * j + 1, &field(32), &wc);
-            finish.add(2 * j + 1, &field(48), &wf);
+            // Node 2j's cost and duration uniforms, then node 2j + 1's.
+            let [c0, d0, c1, d1] = lanes::planes(row).map(|plane| plane.map(centred_uniform));
+            cost.add(2 * j, &c0, &wc);
+            finish.add(2 * j, &d0, &wf);
+            cost.add(2 * j + 1, &c1, &wc);
+            finish.add(2 * j + 1, &d1, &wf);
         }
         for (r, ((risk, (delay, money)), row)) in net
             .risks
@@ -269,27 +268,32 @@ mod tests {
         let (n, seed) = (20_000, 9);
         let s = run(&net, n, seed, 0.0, Execution::Sequential, Kernel::Blocked, None).expect("not cancelled");
         let (finish, cost) = correlations(&net, &s, seed, n);
-        // The inputs again, drawn one iteration at a time the scalar kernel's way.
+        // The inputs again, from blocks of words filled afresh, one iteration at a time.
         let m = net.len();
         let (mut durations, mut costs) = (vec![vec![0.0; n]; m], vec![vec![0.0; n]; m]);
         let (mut delays, mut risk_costs) = (vec![vec![0.0; n]; net.risks.len()], vec![vec![0.0; n]; net.risks.len()]);
+        let mut words = vec![0u64; m.div_ceil(2) * LANES];
+        let mut risk_words = vec![0u64; net.risks.len() * LANES];
         for chunk in 0..n.div_ceil(CHUNK) {
             let mut wp = LaneRng::for_chunk(seed, chunk, Stream::WorkPackages);
             let mut risk = LaneRng::for_chunk(seed, chunk, Stream::Risks);
-            for it in chunk * CHUNK..n.min((chunk + 1) * CHUNK) {
-                let lane = it % LANES;
-                for (r, model) in net.risks.iter().enumerate() {
-                    let word = risk.next(lane);
-                    if model.occurs(word) {
-                        risk_costs[r][it] = model.cost.draw(word as u16);
-                        delays[r][it] = model.delay.draw((word >> 16) as u16);
+            for block in (chunk * CHUNK..n.min((chunk + 1) * CHUNK)).step_by(LANES) {
+                risk.fill(&mut risk_words);
+                wp.fill(&mut words);
+                for it in block..n.min(block + LANES) {
+                    let lane = it % LANES;
+                    for (r, model) in net.risks.iter().enumerate() {
+                        let word = risk_words[r * LANES + lane];
+                        if model.occurs(word) {
+                            risk_costs[r][it] = model.cost.draw(word as u16);
+                            delays[r][it] = model.delay.draw((word >> 16) as u16);
+                        }
                     }
-                }
-                let mut word = 0;
-                for (k, node) in net.nodes.iter().enumerate() {
-                    word = if k % 2 == 0 { wp.next(lane) } else { word >> 32 };
-                    durations[k][it] = node.duration.draw((word >> 16) as u16);
-                    costs[k][it] = node.cost.draw(word as u16);
+                    for (k, node) in net.nodes.iter().enumerate() {
+                        let row = &words[k / 2 * LANES..][..LANES];
+                        costs[k][it] = node.cost.draw(lanes::uniform(row, 2 * (k % 2), lane));
+                        durations[k][it] = node.duration.draw(lanes::uniform(row, 2 * (k % 2) + 1, lane));
+                    }
                 }
             }
         }

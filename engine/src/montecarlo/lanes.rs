@@ -1,14 +1,21 @@
-//! The random streams: [`LANES`] generators per chunk and stream, one per iteration of a
-//! block.
+//! The random streams: [`LANES`] generators per chunk and stream, filled a block of
+//! [`LANES`] iterations at a time.
 //!
-//! Iteration `i` of a chunk draws from lane `i mod LANES` of the chunk's two streams (work
-//! packages, risks), each lane a xoshiro256++ generator of its own seeded from
-//! `(seed, chunk, stream, lane)`. The iterations of one block therefore draw from
-//! independent generators: the blocked kernel fills a block's words with the lanes side
-//! by side ([`LaneRng::fill`]), a loop over plain arrays the compiler turns into vector
-//! shifts, adds and xors, where one generator for the whole chunk was a chain of
-//! dependent steps, one word at a time. The scalar kernel draws the same words one lane
-//! at a time ([`LaneRng::next`]), so both kernels and the tornado's replay see the same
+//! Each chunk has two streams (work packages, risks), each [`LANES`] xoshiro256++
+//! generators seeded from `(seed, chunk, stream, lane)`. A block draws rows of words, one
+//! word per generator ([`LaneRng::fill`]): a loop over plain arrays the compiler turns
+//! into vector shifts, adds and xors, where one generator for the whole chunk was a chain
+//! of dependent steps, one word at a time.
+//!
+//! - **Risks**: row `r` is risk `r`, and lane `i`'s word is iteration `i`'s.
+//! - **Work packages**: row `j` serves nodes `2j` and `2j + 1`. Its words, cut into
+//!   sixteen-bit uniforms in order (each word's four quarters, low first), make four
+//!   planes of [`LANES`] uniforms ([`planes`]): node `2j`'s cost uniforms of the block's
+//!   iterations, then their duration uniforms, then node `2j + 1`'s cost and duration
+//!   uniforms. A plane is then a plain slice of sixteen uniforms, with nothing to pick
+//!   apart per node, and one iteration's uniform is [`uniform`].
+//!
+//! Both kernels and the tornado's replay fill blocks the same way, so they see the same
 //! numbers.
 //!
 //! xoshiro256++ (Blackman and Vigna): 256 bits of state, period 2²⁵⁶ − 1, passes BigCrush;
@@ -58,7 +65,7 @@ impl LaneRng {
     }
 
     /// The next word of lane `lane`.
-    #[inline(always)]
+    #[cfg(test)]
     pub fn next(&mut self, lane: usize) -> u64 {
         let [s0, s1, s2, s3] = &mut self.s;
         step(&mut s0[lane], &mut s1[lane], &mut s2[lane], &mut s3[lane])
@@ -75,6 +82,28 @@ impl LaneRng {
             }
         }
     }
+}
+
+/// Uniform `plane` of iteration `lane` in a row of work-package words (see the module doc).
+#[inline(always)]
+pub(crate) fn uniform(row: &[u64], plane: usize, lane: usize) -> u16 {
+    let t = plane * LANES + lane;
+    (row[t / 4] >> (16 * (t % 4))) as u16
+}
+
+/// The four planes of a row of work-package words: `planes(row)[p][i] == uniform(row, p,
+/// i)`. The row's quarters in order, which on a little-endian machine is a plain copy.
+#[inline(always)]
+pub(crate) fn planes(row: &[u64]) -> [[u16; LANES]; 4] {
+    let mut flat = [0u16; 4 * LANES];
+    // Through the little-endian bytes, which the compiler sees is a copy (shifts it does not).
+    for (quarters, &w) in flat.chunks_exact_mut(4).zip(row) {
+        let b = w.to_le_bytes();
+        for (h, q) in quarters.iter_mut().enumerate() {
+            *q = u16::from_le_bytes([b[2 * h], b[2 * h + 1]]);
+        }
+    }
+    std::array::from_fn(|p| std::array::from_fn(|i| flat[p * LANES + i]))
 }
 
 /// One xoshiro256++ step.
@@ -108,6 +137,22 @@ mod tests {
                 assert_eq!(block[row * LANES + lane], b.next(lane));
             }
         }
+    }
+
+    #[test]
+    fn planes_are_the_rows_uniforms() {
+        let mut r = LaneRng::for_chunk(3, 0, Stream::WorkPackages);
+        let mut row = [0u64; LANES];
+        r.fill(&mut row);
+        let planes = planes(&row);
+        for (p, plane) in planes.iter().enumerate() {
+            for (i, &u) in plane.iter().enumerate() {
+                assert_eq!(u, uniform(&row, p, i));
+            }
+        }
+        assert_eq!(planes[0][0], row[0] as u16);
+        assert_eq!(planes[0][5], (row[1] >> 16) as u16);
+        assert_eq!(planes[3][15], (row[15] >> 48) as u16);
     }
 
     #[test]

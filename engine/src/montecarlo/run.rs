@@ -7,14 +7,15 @@
 //! or re-weighting a risk leaves every work package's samples untouched (common random
 //! numbers), and scenario comparisons differ only by the risk itself.
 //!
-//! Each stream is [`LANES`] generators (`lanes`): iteration `i` of a chunk draws from lane
-//! `i mod LANES`, a fixed number of 64-bit words. Of the work-package stream, one word per
-//! two consecutive nodes: four 16-bit uniforms, each node's cost and duration (see `sample`
-//! for why 16 bits suffice). Of the risk stream, one word per risk: whether it occurs from
-//! the top 32 bits, its cost and delay uniforms from the low 32
-//! ([`RiskModel::occurs`](super::network::RiskModel::occurs)).
-//! Nothing else is drawn, so the tornado regenerates any block's inputs from
-//! `(seed, chunk)` ([`replay`]) instead of storing megabytes of them.
+//! Each stream is [`LANES`] generators (`lanes`), drawn a block of [`LANES`] iterations at a
+//! time, a fixed number of 64-bit words per block: of the work-package stream, a row of
+//! [`LANES`] words per two consecutive nodes, sixty-four 16-bit uniforms, each node's cost
+//! and duration in each iteration (see `sample` for why 16 bits suffice); of the risk
+//! stream, one word per risk and iteration: whether it occurs from the top 32 bits, its
+//! cost and delay uniforms from the low 32
+//! ([`RiskModel::occurs`](super::network::RiskModel::occurs)). Nothing else is drawn, so
+//! the tornado regenerates any block's inputs from `(seed, chunk)` ([`replay`]) instead of
+//! storing megabytes of them.
 //!
 //! Each iteration draws the risks first, so the forward pass knows which nodes they hit
 //! (`paths`); an iteration in which no risk with targets occurs runs the plain pass.
@@ -30,7 +31,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::block;
-use super::lanes::{LaneRng, Stream, LANES};
+use super::lanes::{self, LaneRng, Stream, LANES};
 use super::network::{Network, NONE};
 use super::paths::{NodeState, Paths};
 
@@ -125,9 +126,9 @@ pub(crate) fn run(
 
 /// Calls `block` with each block of the first `iterations` iterations' inputs, exactly as
 /// the run drew them: the number of iterations in the block (at most [`LANES`]; the rest
-/// of its lanes hold words never used), then the work-package words (row `j`, lane `i` at
-/// `j * LANES + i`; word `j` holds, from its low end, the cost and duration uniforms of
-/// node `2j`, then those of node `2j + 1`) and the risk words (row `r` is `net.risks[r]`).
+/// of its lanes hold words never used), then the work-package words (rows of [`LANES`],
+/// row `j` serving nodes `2j` and `2j + 1`, see `lanes`) and the risk words (row `r` is
+/// `net.risks[r]`, lane `i` iteration `i`).
 pub(crate) fn replay(net: &Network, seed: u64, iterations: usize, mut block: impl FnMut(usize, &[u64], &[u64])) {
     let mut words = vec![0u64; words_per_iteration(net.len()) * LANES];
     let mut risk_words = vec![0u64; net.risks.len() * LANES];
@@ -181,64 +182,66 @@ fn run_chunk(net: &Network, seed: u64, index: usize, kernel: Kernel, out: &mut C
     }
 }
 
-/// The scalar kernel: one iteration at a time, iteration `i` on lane `i mod LANES`.
+/// The scalar kernel: one iteration at a time, a block's words drawn as the blocked
+/// kernel draws them.
 fn scalar_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut LaneRng, out: &mut Chunk) -> Vec<u32> {
     let m = net.len();
     let mut critical = vec![0u32; m];
     let mut states = vec![NodeState::START; m];
     let mut dur = vec![0.0f64; m];
     let mut paths = Paths::new(m);
-    for (i, (finish, cost)) in out.finish.iter_mut().zip(out.cost.iter_mut()).enumerate() {
-        let lane = i % LANES;
-        paths.begin();
-        let (project_delay, risk_cost) = sample_risks(net, risk_rng, lane, &mut paths);
-        let work_cost = draw_work(net, wp_rng, lane, &mut dur);
-        if paths.seal(net) {
-            forward_pass::<true>(net, &dur, &mut paths, &mut states);
-        } else {
-            forward_pass::<false>(net, &dur, &mut paths, &mut states);
+    let mut words = vec![0u64; words_per_iteration(m) * LANES];
+    let mut risk_words = vec![0u64; net.risks.len() * LANES];
+    for (f, c) in out.finish.chunks_mut(LANES).zip(out.cost.chunks_mut(LANES)) {
+        risk_rng.fill(&mut risk_words);
+        wp_rng.fill(&mut words);
+        for (lane, (finish, cost)) in f.iter_mut().zip(c.iter_mut()).enumerate() {
+            paths.begin();
+            let (project_delay, risk_cost) = sample_risks(net, &risk_words, lane, &mut paths);
+            let work_cost = draw_work(net, &words, lane, &mut dur);
+            if paths.seal(net) {
+                forward_pass::<true>(net, &dur, &mut paths, &mut states);
+            } else {
+                forward_pass::<false>(net, &dur, &mut paths, &mut states);
+            }
+            let (end, last) = latest_sink(net, &states);
+            // Trace the critical path back from the node that finished last.
+            let mut k = last;
+            while k != NONE {
+                critical[k as usize] += 1;
+                k = states[k as usize].via;
+            }
+            *finish = end + project_delay;
+            *cost = out.cost_to_date + risk_cost + work_cost;
         }
-        let (end, last) = latest_sink(net, &states);
-        // Trace the critical path back from the node that finished last.
-        let mut k = last;
-        while k != NONE {
-            critical[k as usize] += 1;
-            k = states[k as usize].via;
-        }
-        *finish = end + project_delay;
-        *cost = out.cost_to_date + risk_cost + work_cost;
     }
     critical
 }
 
-/// Samples every node's duration into `dur`; returns the work's cost. Word `j` serves
-/// nodes `2j` (low half) and `2j + 1` (high half): in each half the low 16 bits are the
-/// cost uniform and the high 16 the duration uniform, as [`replay`] reads them. Apart from
-/// the pass and out of line, so each loop has the registers to itself.
+/// Samples iteration `lane`'s durations into `dur` from the block's work-package words;
+/// returns the work's cost. Apart from the pass and out of line, so each loop has the
+/// registers to itself.
 #[inline(never)]
-fn draw_work(net: &Network, rng: &mut LaneRng, lane: usize, dur: &mut [f64]) -> f64 {
+fn draw_work(net: &Network, words: &[u64], lane: usize, dur: &mut [f64]) -> f64 {
     let mut cost = 0.0;
-    let mut word = 0u64;
     for (k, (node, d)) in net.nodes.iter().zip(dur.iter_mut()).enumerate() {
-        if k & 1 == 0 {
-            word = rng.next(lane);
-        } else {
-            word >>= 32;
-        }
-        *d = node.duration.draw((word >> 16) as u16);
-        cost += node.cost.draw(word as u16);
+        let row = &words[(k >> 1) * LANES..][..LANES];
+        let plane = 2 * (k & 1);
+        *d = node.duration.draw(lanes::uniform(row, plane + 1, lane));
+        cost += node.cost.draw(lanes::uniform(row, plane, lane));
     }
     cost
 }
 
-/// Draws which risks occur and their impacts from `lane`'s words: a risk with targets goes
-/// to `paths` with its delay; returns the delay to the project finish (risks without
-/// targets) and the risks' total cost, each occurring risk's cost counted once.
+/// Draws which risks occur and their impacts from iteration `lane`'s risk words: a risk
+/// with targets goes to `paths` with its delay; returns the delay to the project finish
+/// (risks without targets) and the risks' total cost, each occurring risk's cost counted
+/// once.
 #[inline(always)]
-fn sample_risks(net: &Network, rng: &mut LaneRng, lane: usize, paths: &mut Paths) -> (f64, f64) {
+fn sample_risks(net: &Network, risk_words: &[u64], lane: usize, paths: &mut Paths) -> (f64, f64) {
     let (mut project_delay, mut cost) = (0.0, 0.0);
     for (i, r) in net.risks.iter().enumerate() {
-        let word = rng.next(lane);
+        let word = risk_words[i * LANES + lane];
         if r.occurs(word) {
             cost += r.cost.draw(word as u16);
             let d = r.delay.draw((word >> 16) as u16);
