@@ -18,7 +18,7 @@
 //! risks use the scalar kernel, whose sets grow with the risks that occur.
 
 use super::lanes::{self, LaneRng, LANES};
-use super::network::{Network, Node, NONE};
+use super::network::{Network, Node};
 use super::run::Chunk;
 
 /// Risks with targets the blocked kernel can carry: one bit each in a path set.
@@ -78,9 +78,10 @@ impl Block {
         Self {
             words: vec![0; m.div_ceil(2) * LANES],
             risk_words: vec![0; net.risks.len() * LANES],
-            critical: vec![0; m * LANES],
+            critical: vec![0; (m + 1) * LANES],
             fin: vec![0.0; m * LANES],
-            via: vec![NONE; m * LANES],
+            // Row `m` is the path's end: a node of its own that leads back to itself.
+            via: vec![m as u32; (m + 1) * LANES],
             set: vec![0; m * LANES],
             hit: vec![0; m * LANES],
             hit_lanes: vec![0; m],
@@ -119,7 +120,7 @@ pub(crate) fn run_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut Lane
         sample_risks(net, &mut b);
         forward(net, &mut b);
         let (end, mut last) = latest_sinks(net, &b);
-        last[lanes..].fill(NONE);
+        last[lanes..].fill(net.len() as u32);
         trace(&mut b, last);
         for lane in 0..lanes {
             f[lane] = end[lane] + b.project_delay[lane];
@@ -132,21 +133,22 @@ pub(crate) fn run_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut Lane
         .collect()
 }
 
-/// Counts the nodes of each lane's critical path, traced back from its last sink (`NONE`
-/// for a lane past the block's end). The lanes step together, one node each per round, so
-/// sixteen chains of dependent reads overlap instead of following one another.
+/// Counts the nodes of each lane's critical path, traced back from its last sink. A
+/// path ends at the end node `m` (a lane past the block's end starts there), which leads
+/// to itself and whose counts are never read, so every lane takes a step each round,
+/// without a branch: sixteen chains of dependent reads overlap, and the rounds stop once
+/// every lane has reached the end.
 fn trace(b: &mut Block, mut at: [u32; LANES]) {
+    let end = (b.critical.len() / LANES - 1) as u32;
     loop {
-        let mut live = false;
+        let mut all_done = true;
         for (lane, k) in at.iter_mut().enumerate() {
-            if *k != NONE {
-                let i = *k as usize * LANES + lane;
-                b.critical[i] += 1;
-                *k = b.via[i];
-                live = true;
-            }
+            let i = *k as usize * LANES + lane;
+            b.critical[i] += 1;
+            *k = b.via[i];
+            all_done &= *k == end;
         }
-        if !live {
+        if all_done {
             return;
         }
     }
@@ -201,7 +203,7 @@ fn forward(net: &Network, b: &mut Block) {
         let (done_sets, set) = b.set.split_at_mut(k * LANES);
         let (fin, set) = (&mut row[..LANES], &mut set[..LANES]);
         let via = &mut b.via[k * LANES..][..LANES];
-        plain_start(preds, done, done_sets, fin, via, set);
+        plain_start(preds, done, done_sets, fin, via, set, net.len() as u32);
         for (f, d) in fin.iter_mut().zip(&dur) {
             *f += d;
         }
@@ -235,11 +237,20 @@ fn draw_node(
 
 /// Start, critical predecessor and inherited path set of one node in every lane, without
 /// its own risks: the latest predecessor's finish (strictly later wins, so the first on
-/// ties), 0 and none without predecessors. Earlier nodes' rows are in `fin` and `sets`.
+/// ties), 0 and `none` (the end node of `trace`) without predecessors. Earlier nodes' rows
+/// are in `fin` and `sets`.
 #[inline(never)]
-fn plain_start(preds: &[u32], fin: &[f64], sets: &[u64], start: &mut [f64], from: &mut [u32], set: &mut [u64]) {
+fn plain_start(
+    preds: &[u32],
+    fin: &[f64],
+    sets: &[u64],
+    start: &mut [f64],
+    from: &mut [u32],
+    set: &mut [u64],
+    none: u32,
+) {
     start.fill(0.0);
-    from.fill(NONE);
+    from.fill(none);
     set.fill(0);
     for &p in preds {
         let row = p as usize * LANES;
@@ -271,7 +282,7 @@ fn hit_start(b: &mut Block, k: usize, preds: &[u32], lane: usize, dur: f64) {
         }
         sum
     };
-    let (mut start, mut from, mut base) = (f64::NEG_INFINITY, NONE, 0u64);
+    let (mut start, mut from, mut base) = (f64::NEG_INFINITY, (b.fin.len() / LANES) as u32, 0u64);
     if preds.is_empty() {
         start = unseen(hit);
     }
@@ -288,10 +299,10 @@ fn hit_start(b: &mut Block, k: usize, preds: &[u32], lane: usize, dur: f64) {
     b.set[at] = base | hit;
 }
 
-/// Per lane, the sink that finished last (the first on ties) and its finish; `(0, NONE)`
-/// without nodes.
+/// Per lane, the sink that finished last (the first on ties) and its finish; without nodes,
+/// 0 and the end node (see `trace`).
 fn latest_sinks(net: &Network, b: &Block) -> ([f64; LANES], [u32; LANES]) {
-    let (mut end, mut last) = ([0.0f64; LANES], [NONE; LANES]);
+    let (mut end, mut last) = ([0.0f64; LANES], [net.len() as u32; LANES]);
     let Some((&first, rest)) = net.sinks.split_first() else {
         return (end, last);
     };
