@@ -249,20 +249,28 @@ fn plain_start(
     set: &mut [u64],
     none: u32,
 ) {
-    start.fill(0.0);
-    from.fill(none);
-    set.fill(0);
-    for &p in preds {
-        let row = p as usize * LANES;
-        let (pf, ps) = (&fin[row..][..LANES], &sets[row..][..LANES]);
-        // Masks instead of `if`: the compiler keeps an `if` as a branch per lane, which
-        // mispredicts; masks make the loop straight vector compares and blends.
-        for i in 0..LANES {
-            let later = u64::from(pf[i] > start[i]).wrapping_neg();
-            start[i] = f64::from_bits(pf[i].to_bits() & later | start[i].to_bits() & !later);
-            from[i] = (u64::from(p) & later | u64::from(from[i]) & !later) as u32;
-            set[i] = ps[i] & later | set[i] & !later;
+    // Half a block at a time, its state in local arrays: small enough for the compiler to
+    // keep in registers across the predecessors, where the whole block's would be written
+    // back to memory after every one.
+    const HALF: usize = LANES / 2;
+    for h in 0..2 {
+        let lanes = h * HALF..(h + 1) * HALF;
+        let (mut st, mut fr, mut se) = ([0.0f64; HALF], [none; HALF], [0u64; HALF]);
+        for &p in preds {
+            let row = p as usize * LANES + h * HALF;
+            let (pf, ps) = (&fin[row..][..HALF], &sets[row..][..HALF]);
+            // Masks instead of `if`: the compiler keeps an `if` as a branch per lane, which
+            // mispredicts; masks make the loop straight vector compares and blends.
+            for i in 0..HALF {
+                let later = u64::from(pf[i] > st[i]).wrapping_neg();
+                st[i] = f64::from_bits(pf[i].to_bits() & later | st[i].to_bits() & !later);
+                fr[i] = (u64::from(p) & later | u64::from(fr[i]) & !later) as u32;
+                se[i] = ps[i] & later | se[i] & !later;
+            }
         }
+        start[lanes.clone()].copy_from_slice(&st);
+        from[lanes.clone()].copy_from_slice(&fr);
+        set[lanes].copy_from_slice(&se);
     }
 }
 
