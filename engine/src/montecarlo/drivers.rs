@@ -43,6 +43,17 @@ fn centred_uniform(u: u16) -> f32 {
     (f32::from(u) - 32_767.5) * (1.0 / 65_536.0)
 }
 
+/// [`centred_uniform`] of each lane's uniform: a plain loop, which the compiler turns into
+/// vector conversions (an array's `map` it does not).
+#[inline(always)]
+fn centred(plane: &[u16; LANES]) -> [f32; LANES] {
+    let mut out = [0.0; LANES];
+    for (out, &u) in out.iter_mut().zip(plane) {
+        *out = centred_uniform(u);
+    }
+    out
+}
+
 /// The variance of [`centred_uniform`] over its 2¹⁶ equally likely values: `(N² − 1)/(12 N²)`.
 const UNIFORM_VARIANCE: f64 = (1.0 - 1.0 / 4_294_967_296.0) / 12.0;
 
@@ -142,8 +153,6 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
     // half lands in the spare column, which is never read.
     let node_cols = m.div_ceil(2) * 2;
     let cols = node_cols + net.risks.len();
-    let mut finish = RankSums::new(&s.finish[..n], cols);
-    let mut cost = RankSums::new(&s.cost[..n], cols);
     let scores: Vec<(RiskScore, RiskScore)> = net
         .risks
         .iter()
@@ -156,34 +165,17 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
             )
         })
         .collect();
-    let mut start = 0;
+    let mut sums = Sums {
+        finish: RankSums::new(&s.finish[..n], cols),
+        cost: RankSums::new(&s.cost[..n], cols),
+        scores: &scores,
+        node_cols,
+        start: 0,
+    };
     run::replay(net, seed, n, |lanes, words, risk_words| {
-        let (wf, wc) = (finish.weights(start), cost.weights(start));
-        for (j, row) in words.chunks_exact(LANES).enumerate() {
-            // Node 2j's cost and duration uniforms, then node 2j + 1's.
-            let [c0, d0, c1, d1] = lanes::planes(row).map(|plane| plane.map(centred_uniform));
-            cost.add(2 * j, &c0, &wc);
-            finish.add(2 * j, &d0, &wf);
-            cost.add(2 * j + 1, &c1, &wc);
-            finish.add(2 * j + 1, &d1, &wf);
-        }
-        for (r, ((risk, (delay, money)), row)) in net
-            .risks
-            .iter()
-            .zip(&scores)
-            .zip(risk_words.chunks_exact(LANES))
-            .enumerate()
-        {
-            let occurs: [bool; LANES] = std::array::from_fn(|i| risk.occurs(row[i]));
-            let f = std::array::from_fn(|i| delay.score(occurs[i], (row[i] >> 16) as u16));
-            let c = std::array::from_fn(|i| money.score(occurs[i], row[i] as u16));
-            finish.add(node_cols + r, &f, &wf);
-            cost.add(node_cols + r, &c, &wc);
-        }
-        finish.end_block();
-        cost.end_block();
-        start += lanes;
+        sums.add_block(net, lanes, words, risk_words)
     });
+    let Sums { finish, cost, .. } = sums;
     // The variance of each column's scores: a work package's uniform, or a risk's mixture.
     let variances = |risk_variance: fn(&(RiskScore, RiskScore)) -> f64| {
         let mut v = vec![UNIFORM_VARIANCE; cols];
@@ -207,6 +199,47 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
         pick(finish, &|k| net.nodes[k].duration.affine.varies()),
         pick(cost, &|k| net.nodes[k].cost.affine.varies()),
     )
+}
+
+/// The tornado's sums as the replayed blocks arrive.
+struct Sums<'a> {
+    finish: RankSums,
+    cost: RankSums,
+    /// Per risk, how its delay and its cost become scores.
+    scores: &'a [(RiskScore, RiskScore)],
+    /// Columns before the first risk's (the nodes, rounded up to even).
+    node_cols: usize,
+    /// The iteration the next block starts at.
+    start: usize,
+}
+
+impl Sums<'_> {
+    /// Adds one block of `lanes` iterations (see `run::replay`). Out of line, so the
+    /// compiler plans its registers for this loop alone.
+    #[inline(never)]
+    fn add_block(&mut self, net: &Network, lanes: usize, words: &[u64], risk_words: &[u64]) {
+        let (finish, cost) = (&mut self.finish, &mut self.cost);
+        let (wf, wc) = (finish.weights(self.start), cost.weights(self.start));
+        for (j, row) in words.chunks_exact(LANES).enumerate() {
+            // Node 2j's cost and duration uniforms, then node 2j + 1's.
+            let [c0, d0, c1, d1] = lanes::planes(row);
+            cost.add(2 * j, &centred(&c0), &wc);
+            finish.add(2 * j, &centred(&d0), &wf);
+            cost.add(2 * j + 1, &centred(&c1), &wc);
+            finish.add(2 * j + 1, &centred(&d1), &wf);
+        }
+        let risks = net.risks.iter().zip(self.scores).zip(risk_words.chunks_exact(LANES));
+        for (r, ((risk, (delay, money)), row)) in risks.enumerate() {
+            let occurs: [bool; LANES] = std::array::from_fn(|i| risk.occurs(row[i]));
+            let f = std::array::from_fn(|i| delay.score(occurs[i], (row[i] >> 16) as u16));
+            let c = std::array::from_fn(|i| money.score(occurs[i], row[i] as u16));
+            finish.add(self.node_cols + r, &f, &wf);
+            cost.add(self.node_cols + r, &c, &wc);
+        }
+        finish.end_block();
+        cost.end_block();
+        self.start += lanes;
+    }
 }
 
 /// The `size` drivers with the largest |key|, strongest first; ties by id, then work

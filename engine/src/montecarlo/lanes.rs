@@ -95,15 +95,18 @@ pub(crate) fn uniform(row: &[u64], plane: usize, lane: usize) -> u16 {
 /// i)`. The row's quarters in order, which on a little-endian machine is a plain copy.
 #[inline(always)]
 pub(crate) fn planes(row: &[u64]) -> [[u16; LANES]; 4] {
-    let mut flat = [0u16; 4 * LANES];
-    // Through the little-endian bytes, which the compiler sees is a copy (shifts it does not).
-    for (quarters, &w) in flat.chunks_exact_mut(4).zip(row) {
-        let b = w.to_le_bytes();
-        for (h, q) in quarters.iter_mut().enumerate() {
-            *q = u16::from_le_bytes([b[2 * h], b[2 * h + 1]]);
+    let mut planes = [[0u16; LANES]; 4];
+    // Plane `p` is words `4p..4p + 4`, quarter by quarter. Through the little-endian bytes,
+    // which the compiler sees is a copy (shifts it does not).
+    for (plane, words) in planes.iter_mut().zip(row.chunks_exact(LANES / 4)) {
+        for (quarters, &w) in plane.chunks_exact_mut(4).zip(words) {
+            let b = w.to_le_bytes();
+            for (h, q) in quarters.iter_mut().enumerate() {
+                *q = u16::from_le_bytes([b[2 * h], b[2 * h + 1]]);
+            }
         }
     }
-    std::array::from_fn(|p| std::array::from_fn(|i| flat[p * LANES + i]))
+    planes
 }
 
 /// One xoshiro256++ step.

@@ -199,8 +199,10 @@ impl RankSums {
         w
     }
 
-    /// Adds one block's scores of column `col`, weighted by [`RankSums::weights`].
-    #[inline(always)]
+    /// Adds one block's scores of column `col`, weighted by [`RankSums::weights`]. Out of
+    /// line: inlined into the tornado's block loop it ran at half the speed (measured),
+    /// the loop's registers spilling around every column.
+    #[inline(never)]
     pub fn add(&mut self, col: usize, scores: &[f32; LANES], weights: &[f32; LANES]) {
         let open = &mut self.open[col * LANES..][..LANES];
         for i in 0..LANES {
