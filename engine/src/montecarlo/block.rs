@@ -12,13 +12,15 @@
 //! **Same numbers.** Lane `i` of a block is iteration `i` of it and draws from lane `i` of
 //! the chunk's generators (`lanes`), as the scalar kernel's iteration does, and every sum
 //! adds the same terms in the same order, so a chunk gives bit for bit what the scalar
-//! kernel gives (a unit test holds the two together on random projects). Path sets (see `paths`) are one 64-bit word per lane
-//! with a fixed bit per risk that has targets, in risk order, so the sums over a set's
-//! risks run in the order the scalar kernel's slots do. Networks with more than 64 such
-//! risks use the scalar kernel, whose sets grow with the risks that occur.
+//! kernel gives (a unit test holds the two together on random projects). Path sets (see
+//! `paths`) are one 32- or 64-bit word per lane (`path_set`) with a fixed bit per risk
+//! that has targets, in risk order, so the sums over a set's risks run in the order the
+//! scalar kernel's slots do. Networks with more than 64 such risks use the scalar kernel,
+//! whose sets grow with the risks that occur.
 
 use super::lanes::{self, LaneRng, LANES};
 use super::network::{Network, Node};
+use super::path_set::PathSet;
 use super::run::Chunk;
 
 /// Risks with targets the blocked kernel can carry: one bit each in a path set.
@@ -26,12 +28,17 @@ const MAX_TARGETED: usize = 64;
 
 /// Whether `net` suits the blocked kernel (at most 64 risks with targets).
 pub(crate) fn fits(net: &Network) -> bool {
-    net.risks.iter().filter(|r| !r.targets.is_empty()).count() <= MAX_TARGETED
+    targeted(net) <= MAX_TARGETED
+}
+
+/// How many of `net`'s risks have targets.
+fn targeted(net: &Network) -> usize {
+    net.risks.iter().filter(|r| !r.targets.is_empty()).count()
 }
 
 /// Scratch of one chunk, reused by each of its blocks. Rows are node-major: node `k`'s
 /// lanes are `[k * LANES, (k + 1) * LANES)`.
-struct Block {
+struct Block<S: PathSet> {
     /// Work-package words: word `j` of lane `i` at `j * LANES + i`.
     words: Vec<u64>,
     /// Risk words: risk `r`'s of lane `i` at `r * LANES + i`.
@@ -42,9 +49,9 @@ struct Block {
     fin: Vec<f64>,
     via: Vec<u32>,
     /// Path sets: bit `b` is the `b`-th risk with targets.
-    set: Vec<u64>,
+    set: Vec<S>,
     /// Hit sets, only meaningful where `hit_lanes` says so.
-    hit: Vec<u64>,
+    hit: Vec<S>,
     /// Per node, the lanes an occurring risk hits.
     hit_lanes: Vec<u64>,
     /// Nodes with a hit lane in this block, to clear them for the next.
@@ -59,7 +66,7 @@ struct Block {
     work_cost: [f64; LANES],
 }
 
-impl Block {
+impl<S: PathSet> Block<S> {
     fn new(net: &Network) -> Self {
         let m = net.len();
         let mut next = 0u8;
@@ -82,8 +89,8 @@ impl Block {
             fin: vec![0.0; m * LANES],
             // Row `m` is the path's end: a node of its own that leads back to itself.
             via: vec![m as u32; (m + 1) * LANES],
-            set: vec![0; m * LANES],
-            hit: vec![0; m * LANES],
+            set: vec![S::default(); m * LANES],
+            hit: vec![S::default(); m * LANES],
             hit_lanes: vec![0; m],
             touched: Vec::new(),
             delay: vec![0.0; LANES * MAX_TARGETED],
@@ -98,7 +105,7 @@ impl Block {
     fn reset(&mut self) {
         for &t in &self.touched {
             let t = t as usize;
-            self.hit[t * LANES..(t + 1) * LANES].fill(0);
+            self.hit[t * LANES..(t + 1) * LANES].fill(S::default());
             self.hit_lanes[t] = 0;
         }
         self.touched.clear();
@@ -110,7 +117,16 @@ impl Block {
 
 /// Runs one chunk with the blocked kernel; returns how often each node was critical.
 pub(crate) fn run_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut LaneRng, out: &mut Chunk) -> Vec<u32> {
-    let mut b = Block::new(net);
+    if targeted(net) <= u32::BITS as usize {
+        chunk::<u32>(net, wp_rng, risk_rng, out)
+    } else {
+        chunk::<u64>(net, wp_rng, risk_rng, out)
+    }
+}
+
+/// [`run_chunk`] with path sets of type `S`.
+fn chunk<S: PathSet>(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut LaneRng, out: &mut Chunk) -> Vec<u32> {
+    let mut b = Block::<S>::new(net);
     let cost_to_date = out.cost_to_date;
     for (f, c) in out.finish.chunks_mut(LANES).zip(out.cost.chunks_mut(LANES)) {
         let lanes = f.len();
@@ -138,7 +154,7 @@ pub(crate) fn run_chunk(net: &Network, wp_rng: &mut LaneRng, risk_rng: &mut Lane
 /// to itself and whose counts are never read, so every lane takes a step each round,
 /// without a branch: sixteen chains of dependent reads overlap, and the rounds stop once
 /// every lane has reached the end.
-fn trace(b: &mut Block, mut at: [u32; LANES]) {
+fn trace<S: PathSet>(b: &mut Block<S>, mut at: [u32; LANES]) {
     let end = (b.critical.len() / LANES - 1) as u32;
     loop {
         let mut all_done = true;
@@ -157,7 +173,7 @@ fn trace(b: &mut Block, mut at: [u32; LANES]) {
 /// Draws every lane's risks as `run::sample_risks` draws one iteration's: costs and
 /// target-less delays are summed, a risk with targets marks the nodes it hits. Impacts are
 /// drawn only in the lanes where the risk occurs (under a third of them, typically).
-fn sample_risks(net: &Network, b: &mut Block) {
+fn sample_risks<S: PathSet>(net: &Network, b: &mut Block<S>) {
     for (r, (risk, &bit)) in net.risks.iter().zip(&b.bit).enumerate() {
         let words = &b.risk_words[r * LANES..][..LANES];
         let mut occurring = 0u64;
@@ -181,7 +197,7 @@ fn sample_risks(net: &Network, b: &mut Block) {
                     b.touched.push(t as u32);
                 }
                 b.hit_lanes[t] |= 1 << lane;
-                b.hit[t * LANES + lane] |= 1 << bit;
+                b.hit[t * LANES + lane] |= S::bit(bit);
             }
         }
     }
@@ -189,7 +205,7 @@ fn sample_risks(net: &Network, b: &mut Block) {
 
 /// The forward pass of every node over all lanes. Lanes past the block's end compute on
 /// stale words and are never read.
-fn forward(net: &Network, b: &mut Block) {
+fn forward<S: PathSet>(net: &Network, b: &mut Block<S>) {
     let mut dur = [0.0f64; LANES];
     let mut planes = [[0u16; LANES]; 4];
     for (k, node) in net.nodes.iter().enumerate() {
@@ -240,13 +256,13 @@ fn draw_node(
 /// ties), 0 and `none` (the end node of `trace`) without predecessors. Earlier nodes' rows
 /// are in `fin` and `sets`.
 #[inline(never)]
-fn plain_start(
+fn plain_start<S: PathSet>(
     preds: &[u32],
     fin: &[f64],
-    sets: &[u64],
+    sets: &[S],
     start: &mut [f64],
     from: &mut [u32],
-    set: &mut [u64],
+    set: &mut [S],
     none: u32,
 ) {
     // Half a block at a time, its state in local arrays: small enough for the compiler to
@@ -255,7 +271,7 @@ fn plain_start(
     const HALF: usize = LANES / 2;
     for h in 0..2 {
         let lanes = h * HALF..(h + 1) * HALF;
-        let (mut st, mut fr, mut se) = ([0.0f64; HALF], [none; HALF], [0u64; HALF]);
+        let (mut st, mut fr, mut se) = ([0.0f64; HALF], [none; HALF], [S::default(); HALF]);
         for &p in preds {
             let row = p as usize * LANES + h * HALF;
             let (pf, ps) = (&fin[row..][..HALF], &sets[row..][..HALF]);
@@ -264,8 +280,9 @@ fn plain_start(
             for i in 0..HALF {
                 let later = u64::from(pf[i] > st[i]).wrapping_neg();
                 st[i] = f64::from_bits(pf[i].to_bits() & later | st[i].to_bits() & !later);
-                fr[i] = (u64::from(p) & later | u64::from(fr[i]) & !later) as u32;
-                se[i] = ps[i] & later | se[i] & !later;
+                let (narrow, sets) = (later as u32, S::from_mask(later));
+                fr[i] = p & narrow | fr[i] & !narrow;
+                se[i] = ps[i] & sets | se[i] & !sets;
             }
         }
         start[lanes.clone()].copy_from_slice(&st);
@@ -279,18 +296,18 @@ fn plain_start(
 /// path, the latest offer wins (the first on ties), and the node's set is the winner's
 /// plus its own risks.
 #[inline(never)]
-fn hit_start(b: &mut Block, k: usize, preds: &[u32], lane: usize, dur: f64) {
+fn hit_start<S: PathSet>(b: &mut Block<S>, k: usize, preds: &[u32], lane: usize, dur: f64) {
     let hit = b.hit[k * LANES + lane];
     let delays = &b.delay[lane * MAX_TARGETED..][..MAX_TARGETED];
-    let unseen = |mut bits: u64| {
+    let unseen = |mut bits: S| {
         let mut sum = 0.0;
-        while bits != 0 {
-            sum += delays[bits.trailing_zeros() as usize];
-            bits &= bits - 1;
+        while bits != S::default() {
+            sum += delays[bits.lowest()];
+            bits = bits.without_lowest();
         }
         sum
     };
-    let (mut start, mut from, mut base) = (f64::NEG_INFINITY, (b.fin.len() / LANES) as u32, 0u64);
+    let (mut start, mut from, mut base) = (f64::NEG_INFINITY, (b.fin.len() / LANES) as u32, S::default());
     if preds.is_empty() {
         start = unseen(hit);
     }
@@ -309,7 +326,7 @@ fn hit_start(b: &mut Block, k: usize, preds: &[u32], lane: usize, dur: f64) {
 
 /// Per lane, the sink that finished last (the first on ties) and its finish; without nodes,
 /// 0 and the end node (see `trace`).
-fn latest_sinks(net: &Network, b: &Block) -> ([f64; LANES], [u32; LANES]) {
+fn latest_sinks<S: PathSet>(net: &Network, b: &Block<S>) -> ([f64; LANES], [u32; LANES]) {
     let (mut end, mut last) = ([0.0f64; LANES], [net.len() as u32; LANES]);
     let Some((&first, rest)) = net.sinks.split_first() else {
         return (end, last);
@@ -349,16 +366,20 @@ mod tests {
     fn the_blocked_kernel_gives_the_scalar_kernels_samples_bit_for_bit() {
         // Sizes and risk counts around the edges: an odd number of nodes (half a word
         // left), a partial last block and chunk (4,096 + 904 iterations), risks with and
-        // without targets, dense risks that hit many nodes at once, both distributions.
+        // without targets, dense risks that hit many nodes at once, path sets of 32 and 64
+        // bits, both distributions.
+        let mut widths = std::collections::HashSet::new();
         for (wps, risks, seed) in [(1, 0, 1), (7, 3, 2), (40, 12, 3), (201, 30, 4), (120, 64, 5)] {
             for distribution in [Distribution::Pert, Distribution::Triangular] {
                 let mut project = synthetic_project(wps, risks, seed);
                 project.estimate = distribution;
                 let net = Network::compile(&project, None).expect("compiles");
                 assert!(fits(&net));
+                widths.insert(targeted(&net) <= 32);
                 assert_same(&net, 5_000, seed * 31);
             }
         }
+        assert_eq!(widths.len(), 2, "both widths of path set");
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! Layout: `network` compiles the project once (topological order, flat predecessor
 //! arrays, samplers), `sample` owns the fast three-point sampling, `run` the iteration
 //! kernel and its chunking over threads, `lanes` the random streams, `block` the same
-//! kernel over 16 iterations at a time, `paths` the risk sets of the forward pass,
+//! kernel over 16 iterations at a time (its path sets in `path_set`), `paths` the risk sets of the forward pass,
 //! `stats` the percentiles, histograms and correlations, `drivers` the tornado and the
 //! criticality index, `cost_base` the cost to date, `compare` the performance-adjusted
 //! run and its comparison with earned schedule, `output` the returned shapes. This file
@@ -31,6 +31,7 @@ mod drivers;
 mod lanes;
 mod network;
 mod output;
+mod path_set;
 mod paths;
 mod run;
 mod sample;
