@@ -9,10 +9,11 @@
 //! state of the block (finish, critical predecessor and path set per node and lane) is a
 //! few hundred bytes per node, so a 200-node network stays in the core's L2 cache.
 //!
-//! **Same numbers.** Lane `i` of a block is iteration `i` of it and draws from lane `i` of
-//! the chunk's generators (`lanes`), as the scalar kernel's iteration does, and every sum
-//! adds the same terms in the same order, so a chunk gives bit for bit what the scalar
-//! kernel gives (a unit test holds the two together on random projects). Path sets (see
+//! **Same numbers.** Lane `i` of a block is iteration `i` of it; both kernels fill a
+//! block's words the same way and read iteration `i`'s uniforms from the same places
+//! (`lanes`: its risk words from generator `i`, its work-package uniforms from the planes,
+//! which spread each generator's words over four iterations), and every sum adds the same
+//! terms in the same order, so a chunk gives bit for bit what the scalar kernel gives (a unit test holds the two together on random projects). Path sets (see
 //! `paths`) are one 32- or 64-bit word per lane (`path_set`) with a fixed bit per risk
 //! that has targets, in risk order, so the sums over a set's risks run in the order the
 //! scalar kernel's slots do. Networks with more than 64 such risks use the scalar kernel,

@@ -11,7 +11,11 @@
 //! does not occur (the mid-rank of the tied zeros) and (1 − p) + p·u when it does, u its
 //! impact's uniform; an impact that cannot vary scores the mid-rank of its own atom, and
 //! one that is always 0 is a constant. The correlation with the output's ranks is then
-//! Spearman's, with no sort per driver.
+//! Spearman's, with no sort per driver (`stats::RankSums`): a work package's uniform score
+//! is divided by its exact spread, a risk's by its sample's — a rare risk's score is
+//! nearly two-valued, and its exact spread would double the noise of its correlation (a
+//! test holds every correlation to textbook Spearman of the drawn inputs, rare risks
+//! included).
 //!
 //! **Stability.** Correlations use every iteration up to [`TORNADO_ITERATIONS`], never a
 //! subsample below that. Their standard error is reported as 1/√(n − 1): the exact
@@ -60,7 +64,6 @@ const UNIFORM_VARIANCE: f64 = (1.0 - 1.0 / 4_294_967_296.0) / 12.0;
 /// How one risk input (delay or cost) turns into a centred rank score.
 #[derive(Clone, Copy)]
 struct RiskScore {
-    probability: f64,
     /// Score when the risk does not occur.
     absent: f32,
     /// Score when it occurs is `present + scale · centred uniform`.
@@ -73,7 +76,6 @@ impl RiskScore {
         let p = probability;
         if always_zero {
             return Self {
-                probability,
                 absent: 0.0,
                 present: 0.0,
                 scale: 0.0,
@@ -82,7 +84,6 @@ impl RiskScore {
         // Centred: (1 − p)/2 − ½ when absent; (1 − p) + p·u − ½ when present, where
         // u = ½ + centred uniform, or u = ½ (its atom's mid-rank) when the impact is fixed.
         Self {
-            probability,
             absent: (-p / 2.0) as f32,
             present: (0.5 - p / 2.0) as f32,
             scale: if varies { p as f32 } else { 0.0 },
@@ -98,15 +99,6 @@ impl RiskScore {
         } else {
             self.absent
         }
-    }
-
-    /// The variance of the score: it is `absent` with probability 1 − p, else `present`
-    /// plus `scale` × a centred uniform, and its mean is 0, so the variance is
-    /// (1 − p)·absent² + p·(present² + scale²·Var(u)).
-    fn variance(self) -> f64 {
-        let (a, b, s) = (f64::from(self.absent), f64::from(self.present), f64::from(self.scale));
-        let p = self.probability;
-        (1.0 - p) * a * a + p * (b * b + s * s * UNIFORM_VARIANCE)
     }
 }
 
@@ -152,7 +144,6 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
     // Node columns run to an even count: with an odd number of nodes the last word's upper
     // half lands in the spare column, which is never read.
     let node_cols = m.div_ceil(2) * 2;
-    let cols = node_cols + net.risks.len();
     let scores: Vec<(RiskScore, RiskScore)> = net
         .risks
         .iter()
@@ -166,8 +157,8 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
         })
         .collect();
     let mut sums = Sums {
-        finish: RankSums::new(&s.finish[..n], cols),
-        cost: RankSums::new(&s.cost[..n], cols),
+        finish: RankSums::new(&s.finish[..n], node_cols, net.risks.len()),
+        cost: RankSums::new(&s.cost[..n], node_cols, net.risks.len()),
         scores: &scores,
         node_cols,
         start: 0,
@@ -176,17 +167,10 @@ fn correlations(net: &Network, s: &run::Samples, seed: u64, n: usize) -> (Vec<f6
         sums.add_block(net, lanes, words, risk_words)
     });
     let Sums { finish, cost, .. } = sums;
-    // The variance of each column's scores: a work package's uniform, or a risk's mixture.
-    let variances = |risk_variance: fn(&(RiskScore, RiskScore)) -> f64| {
-        let mut v = vec![UNIFORM_VARIANCE; cols];
-        for (slot, score) in v[node_cols..].iter_mut().zip(&scores) {
-            *slot = risk_variance(score);
-        }
-        v
-    };
-    let finish_var = variances(|(delay, _)| delay.variance());
-    let cost_var = variances(|(_, money)| money.variance());
-    let (finish, cost) = (finish.correlations(&finish_var), cost.correlations(&cost_var));
+    let (finish, cost) = (
+        finish.correlations(UNIFORM_VARIANCE),
+        cost.correlations(UNIFORM_VARIANCE),
+    );
     // Back to one column per node, then the risks; a quantity that cannot vary has no rank
     // to correlate, whatever its uniform did.
     let pick = |all: Vec<f64>, varies: &dyn Fn(usize) -> bool| -> Vec<f64> {
@@ -220,6 +204,7 @@ impl Sums<'_> {
     fn add_block(&mut self, net: &Network, lanes: usize, words: &[u64], risk_words: &[u64]) {
         let (finish, cost) = (&mut self.finish, &mut self.cost);
         let (wf, wc) = (finish.weights(self.start), cost.weights(self.start));
+        let live: [f32; LANES] = std::array::from_fn(|i| f32::from(u8::from(i < lanes)));
         for (j, row) in words.chunks_exact(LANES).enumerate() {
             // Node 2j's cost and duration uniforms, then node 2j + 1's.
             let [c0, d0, c1, d1] = lanes::planes(row);
@@ -233,8 +218,8 @@ impl Sums<'_> {
             let occurs: [bool; LANES] = std::array::from_fn(|i| risk.occurs(row[i]));
             let f = std::array::from_fn(|i| delay.score(occurs[i], (row[i] >> 16) as u16));
             let c = std::array::from_fn(|i| money.score(occurs[i], row[i] as u16));
-            finish.add(self.node_cols + r, &f, &wf);
-            cost.add(self.node_cols + r, &c, &wc);
+            finish.add_sampled(self.node_cols + r, &f, &wf, &live);
+            cost.add_sampled(self.node_cols + r, &c, &wc, &live);
         }
         finish.end_block();
         cost.end_block();
@@ -281,6 +266,7 @@ mod tests {
     use super::super::run::{run, Execution, Kernel, CHUNK};
     use super::super::stats::ranks;
     use super::*;
+    use crate::model::Probability;
     use crate::testkit::synthetic_project;
 
     /// Spearman's correlation the textbook way: Pearson's of the two samples' ranks.
@@ -296,7 +282,12 @@ mod tests {
 
     #[test]
     fn tornado_correlations_are_spearmans_of_the_drawn_inputs() {
-        let project = synthetic_project(41, 12, 3);
+        let mut project = synthetic_project(41, 12, 3);
+        // Rare risks too: their scores are nearly two-valued, where an exact variance in
+        // place of the sample's had doubled the noise.
+        for (risk, p) in project.risks.iter_mut().zip([0.01, 0.003, 0.02]) {
+            risk.probability = Probability::new(p).expect("a probability");
+        }
         let net = Network::compile(&project, None).expect("compiles");
         let (n, seed) = (20_000, 9);
         let s = run(&net, n, seed, 0.0, Execution::Sequential, Kernel::Blocked, None).expect("not cancelled");
@@ -341,8 +332,9 @@ mod tests {
             .chain(cost.iter().zip(&expected_cost))
             .enumerate()
         {
-            // Exact variance against the sample's: they differ by far less than one standard
-            // error (1/√n = 0.007).
+            // Scores from the inputs' distribution functions against ranks among the samples,
+            // and a work package's exact variance against its sample's: well within one
+            // standard error (1/√n = 0.007).
             assert!((got - want).abs() < 0.003, "column {col}: {got} against {want}");
         }
         assert!(expected_finish.iter().any(|c| c.abs() > 0.2), "some driver matters");

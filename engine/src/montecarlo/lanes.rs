@@ -50,7 +50,9 @@ pub(crate) fn mix(mut z: u64) -> u64 {
 impl LaneRng {
     /// The generators of `stream` in chunk `chunk` of a run seeded with `seed`.
     pub fn for_chunk(seed: u64, chunk: usize, stream: Stream) -> Self {
-        let key = mix(mix(seed) ^ mix((chunk as u64) << 1 | stream as u64));
+        // Chained, not `mix(seed) ^ mix(code)`: that was symmetric, so seed 2's first chunk
+        // drew seed 0's second.
+        let key = mix(mix(seed) ^ ((chunk as u64) << 1 | stream as u64));
         let mut s = [[0u64; LANES]; 4];
         for lane in 0..LANES {
             // SplitMix64 as a sequence: the state advances by the golden-ratio step, each
@@ -156,6 +158,19 @@ mod tests {
         assert_eq!(planes[0][0], row[0] as u16);
         assert_eq!(planes[0][5], (row[1] >> 16) as u16);
         assert_eq!(planes[3][15], (row[15] >> 48) as u16);
+    }
+
+    #[test]
+    fn small_seeds_and_chunks_never_share_a_stream() {
+        let mut firsts = std::collections::HashSet::new();
+        for seed in 0..64 {
+            for chunk in 0..64 {
+                for stream in [Stream::WorkPackages, Stream::Risks] {
+                    let mut r = LaneRng::for_chunk(seed, chunk, stream);
+                    assert!(firsts.insert(r.next(0)), "seed {seed}, chunk {chunk}, {stream:?}");
+                }
+            }
+        }
     }
 
     #[test]

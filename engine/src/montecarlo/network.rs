@@ -131,7 +131,6 @@ impl Network {
     }
 }
 
-/// The risks that can still strike, each with its index in `project.risks`.
 impl RiskModel {
     /// Whether the risk occurs in the iteration that drew `word` (see `lanes`): its top 32
     /// bits decide, its low 16 are the cost uniform, the next 16 the delay's.
@@ -141,6 +140,7 @@ impl RiskModel {
     }
 }
 
+/// The risks that can still strike, each with its index in `project.risks`.
 fn compile_risks(project: &Project, by_id: &HashMap<&str, usize>, position: &[u32]) -> Vec<(usize, RiskModel)> {
     let dist = project.estimate;
     project

@@ -155,11 +155,17 @@ pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
 const FLUSH_BLOCKS: usize = 16;
 
 /// Rank correlations of many input columns with one output, fed a block of [`LANES`]
-/// iterations at a time: for each column `Σ x·r`, `x` the input's centred rank score and
-/// `r` the output's centred rank, divided by `√(n·Var(x)·Σ r²)` with the input's exact
-/// variance (its scores come from a known distribution, see `drivers`). That is Spearman's
-/// correlation between the input, ranked by its own distribution function, and the
-/// output, ranked among the samples; with `Σ r = 0` the input's mean drops out.
+/// iterations at a time: for each column the Pearson correlation of the input's centred
+/// rank score `x` with the output's centred rank `r`. With `Σ r = 0` that is
+/// `(Σ x·r − x̄·Σ r) / √(n·Var(x)·Σ r²)`, where `Σ r` is only the rounding of the ranks to
+/// `f32`. That is Spearman's correlation between the input, ranked by its own distribution
+/// function, and the output, ranked among the samples.
+///
+/// Two kinds of column (see `drivers`): the first `exact_cols` hold scores of a known
+/// distribution with mean 0 and variance `exact_variance` (a work package's uniform), which
+/// need only `Σ x·r`; the rest (a risk's two-valued mixture) also sum `x` and `x²`, and
+/// take their sample variance: the exact one would divide a statistic whose own spread
+/// follows the sample's by a constant, and for a rare risk that doubles the noise.
 ///
 /// Sums are kept per column and lane, `open[col * LANES + lane]`: adding a block is then
 /// element-wise over plain arrays, which vectorises. Ranks are divided by `n`, so every
@@ -169,23 +175,32 @@ pub(crate) struct RankSums {
     /// Centred ranks over `n`, per iteration.
     ranks: Vec<f32>,
     sum_sq: f64,
-    open: Vec<f32>,
-    total: Vec<f64>,
+    exact_cols: usize,
+    /// Σ x·r per column, then Σ x and Σ x² per sampled column: open blocks and totals.
+    open: [Vec<f32>; 3],
+    total: [Vec<f64>; 3],
     blocks: usize,
 }
 
 impl RankSums {
-    /// Sums for `cols` columns against the ranks of `values`.
-    pub fn new(values: &[f64], cols: usize) -> Self {
+    /// Sums against the ranks of `values` for `exact_cols` columns of known variance,
+    /// then `sampled_cols` columns that take their sample variance.
+    pub fn new(values: &[f64], exact_cols: usize, sampled_cols: usize) -> Self {
         let n = values.len().max(1) as f64;
         let ranks = ranks(values);
         let centre = mean(&ranks);
         let scaled: Vec<f64> = ranks.iter().map(|&r| (r - centre) / n).collect();
+        let cols = exact_cols + sampled_cols;
         Self {
             sum_sq: scaled.iter().map(|r| r * r).sum(),
             ranks: scaled.iter().map(|&r| r as f32).collect(),
-            open: vec![0.0; cols * LANES],
-            total: vec![0.0; cols],
+            exact_cols,
+            open: [
+                vec![0.0; cols * LANES],
+                vec![0.0; sampled_cols * LANES],
+                vec![0.0; sampled_cols * LANES],
+            ],
+            total: [vec![0.0; cols], vec![0.0; sampled_cols], vec![0.0; sampled_cols]],
             blocks: 0,
         }
     }
@@ -199,14 +214,33 @@ impl RankSums {
         w
     }
 
-    /// Adds one block's scores of column `col`, weighted by [`RankSums::weights`]. Out of
-    /// line: inlined into the tornado's block loop it ran at half the speed (measured),
-    /// the loop's registers spilling around every column.
+    /// Adds one block's scores of column `col`, one of the first `exact_cols`, weighted by
+    /// [`RankSums::weights`]. Out of line: inlined into the tornado's block loop it ran at
+    /// half the speed (measured), the loop's registers spilling around every column.
     #[inline(never)]
     pub fn add(&mut self, col: usize, scores: &[f32; LANES], weights: &[f32; LANES]) {
-        let open = &mut self.open[col * LANES..][..LANES];
+        let open = &mut self.open[0][col * LANES..][..LANES];
         for i in 0..LANES {
             open[i] += scores[i] * weights[i];
+        }
+    }
+
+    /// [`RankSums::add`] for a column past the first `exact_cols`, with its moments; `live`
+    /// is 1 for the block's real iterations and 0 past the last, which must not count.
+    #[inline(never)]
+    pub fn add_sampled(&mut self, col: usize, scores: &[f32; LANES], weights: &[f32; LANES], live: &[f32; LANES]) {
+        let at = (col - self.exact_cols) * LANES;
+        let [cross, sum, squares] = &mut self.open;
+        let (cross, sum, squares) = (
+            &mut cross[col * LANES..][..LANES],
+            &mut sum[at..][..LANES],
+            &mut squares[at..][..LANES],
+        );
+        for i in 0..LANES {
+            let x = scores[i] * live[i];
+            cross[i] += x * weights[i];
+            sum[i] += x;
+            squares[i] += x * x;
         }
     }
 
@@ -219,24 +253,34 @@ impl RankSums {
     }
 
     fn flush(&mut self) {
-        for (total, open) in self.total.iter_mut().zip(self.open.chunks_exact_mut(LANES)) {
-            *total += open.iter().map(|&x| f64::from(x)).sum::<f64>();
-            open.fill(0.0);
+        for (total, open) in self.total.iter_mut().zip(&mut self.open) {
+            for (total, open) in total.iter_mut().zip(open.chunks_exact_mut(LANES)) {
+                *total += open.iter().map(|&x| f64::from(x)).sum::<f64>();
+                open.fill(0.0);
+            }
         }
     }
 
-    /// Each column's correlation, given each column's score variance; 0 where the column or
-    /// the output cannot vary.
-    pub fn correlations(mut self, variances: &[f64]) -> Vec<f64> {
+    /// Each column's correlation; 0 where the column or the output cannot vary.
+    pub fn correlations(mut self, exact_variance: f64) -> Vec<f64> {
         self.flush();
         let n = self.ranks.len() as f64;
-        self.total
+        let rank_sum: f64 = self.ranks.iter().map(|&r| f64::from(r)).sum();
+        let [cross, sum, squares] = &self.total;
+        cross
             .iter()
-            .zip(variances)
-            .map(|(&sum, &var)| {
+            .enumerate()
+            .map(|(col, &cross)| {
+                let (cross, var) = match col.checked_sub(self.exact_cols) {
+                    None => (cross, exact_variance),
+                    Some(j) => {
+                        let mean = sum[j] / n.max(1.0);
+                        (cross - mean * rank_sum, squares[j] / n.max(1.0) - mean * mean)
+                    }
+                };
                 let denom = (n * var * self.sum_sq).sqrt();
                 if n > 1.0 && var > 0.0 && denom > 0.0 && denom.is_finite() {
-                    (sum / denom).clamp(-1.0, 1.0)
+                    (cross / denom).clamp(-1.0, 1.0)
                 } else {
                     0.0
                 }
