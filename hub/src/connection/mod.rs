@@ -104,6 +104,8 @@ pub(crate) struct Connection<B: Backend, Si, St> {
     active: bool,
     /// Flushing before a close: no more backend calls, no resyncs.
     closing: bool,
+    /// The connection slot given back (see [`Connection::release_slot`]).
+    slot_released: bool,
 }
 
 /// Serves one socket until it closes. See [`crate::Hub::serve`].
@@ -143,6 +145,7 @@ where
         more_queued: false,
         active: false,
         closing: false,
+        slot_released: false,
     };
     let stop = match connection.open(join.since, room_last).await {
         Ok(()) => connection.run().await,
@@ -173,12 +176,25 @@ pub(crate) async fn say_goodbye<Si: Sink<Frame> + Unpin>(sink: &mut Si, code: Cl
     let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, goodbye).await;
 }
 
+impl<B: Backend, Si, St> Connection<B, Si, St> {
+    /// Gives the connection slot back, once. `finish` does it before the goodbye frame: a
+    /// client that reads the close and connects again at once (another tab, after a
+    /// refusal for the participant limit, which comes after the slot was taken) must find
+    /// the slot free. The room is left, and the departure announced, when the connection
+    /// is dropped, after the goodbye, as before.
+    fn release_slot(&mut self) {
+        if !std::mem::replace(&mut self.slot_released, true) {
+            self.hub.release(self.peer.id);
+        }
+    }
+}
+
 impl<B: Backend, Si, St> Drop for Connection<B, Si, St> {
     fn drop(&mut self) {
         let left = self.hub.leave(&self.room, self.peer.id);
         if self.active && left.last_for_user {
             open::announce(&self.hub, &self.room, &self.peer, false);
         }
-        self.hub.release(self.peer.id);
+        self.release_slot();
     }
 }

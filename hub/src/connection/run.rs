@@ -142,6 +142,7 @@ where
             reason,
             "websocket closed"
         );
+        self.release_slot();
         super::say_goodbye(&mut self.sink, code, reason).await;
         Closed {
             code: Some(code),
